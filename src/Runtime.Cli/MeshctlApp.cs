@@ -1,0 +1,28 @@
+using System.CommandLine;
+using Runtime.Cli.Commands;
+
+namespace Runtime.Cli;
+
+/// <summary>meshctl's command tree. <see cref="RunAsync"/> is the whole program, so tests run it in-process.</summary>
+public static class MeshctlApp
+{
+    /// <summary>Parses <paramref name="args"/>, runs the command and returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        var root = new RootCommand("meshctl: manage the Runtime mesh (Istio-compatible resources, kubectl habits)")
+        {
+            GlobalOptions.Server,
+            GlobalOptions.RequestTimeout,
+            ApplyCommand.Create(console),
+            GetCommand.Create(console),
+            DeleteCommand.Create(console),
+            ValidateCommand.Create(console),
+            VersionCommand.Create(console),
+        };
+
+        var parse = root.Parse(args);
+        var configuration = new InvocationConfiguration { Output = console.Out, Error = console.Error };
+        return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+    }
+}
