@@ -89,6 +89,9 @@ internal sealed partial class SiloApplication : IAsyncDisposable
         var readiness = _app.Services.GetRequiredService<SiloReadiness>();
         var store = _app.Services.GetRequiredService<IConfigStore>();
 
+        // The collector must listen before anything is measured: counters and histograms are not replayed.
+        _ = _app.Services.GetRequiredService<MetricsCollector>();
+
         // Stage: store.
         await store.OpenAsync(cancellationToken).ConfigureAwait(false);
         readiness.StoreOpened();
