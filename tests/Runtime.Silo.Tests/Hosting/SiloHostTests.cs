@@ -51,6 +51,20 @@ public sealed partial class SiloHostTests
     }
 
     [Fact]
+    public async Task Readyz_WhenShuttingDown_503WithReason()
+    {
+        using var directory = new TempDirectory();
+        await using var silo = await SiloHost.StartAsync(PortZero(directory), None).Within("silo start");
+        using var http = new HttpClient { BaseAddress = silo.HttpAddress };
+
+        silo.Services.GetRequiredService<SiloReadiness>().Stopping();
+        var ready = await http.GetAsync(new Uri("/readyz", UriKind.Relative)).Within("/readyz");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal("not ready: shutting down\n", await ready.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task StartAsync_GrpcPort_IsHttp2OnlyAndServesNoHealthRoutes()
     {
         using var directory = new TempDirectory();
