@@ -43,19 +43,19 @@ internal sealed partial class ConfigApi(IConfigStore store, ILogger<ConfigApi> l
             throw ApiErrors.Invalid("no mesh resources in the request: give at least one VirtualService, DestinationRule, ... document");
         }
 
-        StoreApplyResult result;
+        ApplyResult result;
         try
         {
             result = await store.ApplyAsync(resources, request.DryRun, context.CancellationToken).ConfigureAwait(false);
         }
-        catch (StoreConflictException ex)
+        catch (ResourceConflictException ex)
         {
             throw new GrpcException(GrpcStatusCode.Aborted, ex.Message);
         }
 
         var response = new V1.ApplyResponse { Revision = result.Revision };
         response.Warnings.AddRange(issues.Where(i => i.Severity == IssueSeverity.Warning).Select(ResourceMessages.ToMessage));
-        response.Results.AddRange(result.Items.Select(item => new V1.ApplyResult
+        response.Results.AddRange(result.Results.Select(item => new V1.ApplyResult
         {
             Resource = ResourceMessages.ToMessage(item.Resource),
             Outcome = item.Outcome switch
@@ -86,10 +86,9 @@ internal sealed partial class ConfigApi(IConfigStore store, ILogger<ConfigApi> l
         }
 
         var ns = request.AllNamespaces ? null : NamespaceOrDefault(request.Namespace);
-        var revision = await store.GetRevisionAsync(context.CancellationToken).ConfigureAwait(false);
-        var resources = await store.ListAsync(kind, ns, selector, context.CancellationToken).ConfigureAwait(false);
-        var response = new V1.ListResponse { Revision = revision };
-        response.Resources.AddRange(resources.Select(ResourceMessages.ToMessage));
+        var list = await store.ListAsync(kind, ns, selector, context.CancellationToken).ConfigureAwait(false);
+        var response = new V1.ListResponse { Revision = list.Revision };
+        response.Resources.AddRange(list.Resources.Select(ResourceMessages.ToMessage));
         return response;
     }
 
@@ -104,7 +103,7 @@ internal sealed partial class ConfigApi(IConfigStore store, ILogger<ConfigApi> l
                 ? throw ApiErrors.NotFound(kind, key)
                 : new V1.DeleteResponse { Resource = ResourceMessages.ToMessage(deleted.Resource), Revision = deleted.Revision };
         }
-        catch (StoreConflictException ex)
+        catch (ResourceConflictException ex)
         {
             throw new GrpcException(GrpcStatusCode.Aborted, ex.Message);
         }
@@ -142,7 +141,7 @@ internal sealed partial class ConfigApi(IConfigStore store, ILogger<ConfigApi> l
                 await writer.WriteAsync(message, context.CancellationToken).ConfigureAwait(false);
             }
         }
-        catch (ChangeLogCompactedException ex)
+        catch (RevisionCompactedException ex)
         {
             throw new GrpcException(GrpcStatusCode.OutOfRange, ex.Message);
         }

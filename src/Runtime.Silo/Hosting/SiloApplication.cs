@@ -8,6 +8,8 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Runtime.Grpc.Server;
+using Runtime.Silo.Api;
 using Runtime.Silo.Metrics;
 using Runtime.Silo.Store;
 
@@ -76,6 +78,7 @@ internal sealed partial class SiloApplication : IAsyncDisposable
         builder.Services.AddSingleton<SqliteConfigStore>();
         builder.Services.AddSingleton<IConfigStore>(sp => sp.GetRequiredService<SqliteConfigStore>());
         builder.Services.AddHostedService<ChangeLogCompactionService>();
+        builder.Services.AddGrpcTransport();
         configureServices?.Invoke(builder.Services);
 
         _app = builder.Build();
@@ -123,16 +126,16 @@ internal sealed partial class SiloApplication : IAsyncDisposable
     }
 
     /// <summary>
-    /// THE SEAM: the gRPC management API (ConfigService, ServerInfoService, reflection) is mapped here, on
-    /// <paramref name="grpcEndpoints"/>, whose routes answer only on the h2c gRPC port. Resolve
-    /// <see cref="IConfigStore"/> from DI. Nothing is mapped yet: the gRPC service glue lands separately.
+    /// Maps the gRPC management API (ConfigService, ServerInfoService and server reflection) on
+    /// <paramref name="grpcEndpoints"/>, whose routes answer only on the h2c gRPC port.
     /// </summary>
     /// <param name="grpcEndpoints">Route builder restricted to the gRPC listener.</param>
-#pragma warning disable CA1822, IDE0060 // The seam stays an instance method taking the builder, so the glue drops in here.
-    internal void MapManagementApi(IEndpointRouteBuilder grpcEndpoints)
-#pragma warning restore CA1822, IDE0060
+    private static void MapManagementApi(IEndpointRouteBuilder grpcEndpoints)
     {
-        // The management API is mapped here (see Runtime.Grpc); intentionally empty until that lands.
+        var services = grpcEndpoints.ServiceProvider;
+        grpcEndpoints.MapGrpcService(ActivatorUtilities.CreateInstance<ConfigApi>(services).Build());
+        grpcEndpoints.MapGrpcService(ActivatorUtilities.CreateInstance<ServerInfoApi>(services).Build());
+        grpcEndpoints.MapGrpcReflection();
     }
 
     public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Runtime.Benchmarks.ConfigStoreBenchmarks).Assembly).Run(args);
