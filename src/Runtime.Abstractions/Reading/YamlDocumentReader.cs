@@ -66,16 +66,32 @@ internal static class YamlDocumentReader
             issues.Add(SyntaxIssue(content, syntax, index));
             return false;
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or OverflowException or IndexOutOfRangeException)
+        {
+            // The YAML scanner has a few internal failure modes on malformed input; report them like syntax errors.
+            issues.Add(new ValidationIssue { Message = $"YAML could not be parsed: {ex.Message}", Fix = "check indentation, colons and quotes", Document = index });
+            return false;
+        }
     }
 
     private static ValidationIssue SyntaxIssue(string content, YamlException syntax, int index)
     {
-        var line = (int)syntax.Start.Line;
-        var text = content.Split('\n').ElementAtOrDefault(line - 1) ?? "";
-        var fix = text.Contains('\t', StringComparison.Ordinal) ? "indent with spaces; YAML does not allow tabs" : "check indentation, colons and quotes near this line";
+        // Some scanner errors start at the enclosing mapping; the end mark points at the offending character.
+        var line = (int)Math.Max(syntax.Start.Line, syntax.End.Line);
+        var column = syntax.End.Line > syntax.Start.Line ? syntax.End.Column : syntax.Start.Column;
+        var lines = content.Split('\n');
+        if (syntax.Message.Contains("tab", StringComparison.Ordinal))
+        {
+            // The scanner marks the mapping that contains the tab; point at the first tab-indented line after it instead.
+            var tabbed = Array.FindIndex(lines, line - 1, l => l.TrimEnd().Length > 0 && l[..(l.Length - l.TrimStart().Length)].Contains('\t', StringComparison.Ordinal));
+            (line, column) = tabbed >= 0 ? (tabbed + 1, 1) : (line, column);
+        }
+
+        var text = lines.ElementAtOrDefault(line - 1) ?? "";
+        var fix = text.Contains('\t', StringComparison.Ordinal) || syntax.Message.Contains("tab", StringComparison.Ordinal) ? "indent with spaces; YAML does not allow tabs" : "check indentation, colons and quotes near this line";
         return new ValidationIssue
         {
-            Message = $"YAML syntax error at line {line}, column {syntax.Start.Column}: {syntax.Message}",
+            Message = $"YAML syntax error at line {line}, column {column}: {syntax.Message}",
             Fix = fix,
             Line = line,
             Document = index,
