@@ -1,0 +1,23 @@
+namespace Runtime.Abstractions.Networking;
+
+/// <summary>Conditions on a TLS connection.</summary>
+public sealed record TlsMatchAttributes
+{
+    /// <summary>SNI names to match; required.</summary>
+    public IReadOnlyList<string>? SniHosts { get; init; }
+
+    /// <summary>Destination IPs or CIDRs.</summary>
+    public IReadOnlyList<string>? DestinationSubnets { get; init; }
+
+    /// <summary>Destination port.</summary>
+    public int? Port { get; init; }
+
+    /// <summary>Labels of the sending workload.</summary>
+    public IReadOnlyDictionary<string, string>? SourceLabels { get; init; }
+
+    /// <summary>Restricts the match to these gateways.</summary>
+    public IReadOnlyList<string>? Gateways { get; init; }
+
+    /// <summary>Namespace of the sending workload.</summary>
+    public string? SourceNamespace { get; init; }
+}

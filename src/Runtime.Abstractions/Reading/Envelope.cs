@@ -1,0 +1,10 @@
+using Runtime.Abstractions.Resources;
+
+namespace Runtime.Abstractions.Reading;
+
+/// <summary>What could be read of a document's envelope; the names feed issue locations even when reading failed.</summary>
+/// <param name="KindName">The <c>kind</c> as written.</param>
+/// <param name="Namespace">The namespace the resource would live in.</param>
+/// <param name="Name">The <c>metadata.name</c> as written.</param>
+/// <param name="Resource">The resource, when the document is a readable mesh resource.</param>
+internal sealed record Envelope(string? KindName, string? Namespace, string? Name, MeshResource? Resource);

@@ -1,0 +1,61 @@
+using Runtime.Abstractions.Telemetry;
+using Runtime.Abstractions.Validation.Rules;
+
+namespace Runtime.Abstractions.Validation;
+
+/// <summary>Istio's Telemetry rules: sampling percentages, provider names, custom tags and reporting intervals.</summary>
+internal sealed class TelemetryValidator : SpecValidator<TelemetrySpec>
+{
+    protected override void Validate(TelemetrySpec spec, IssueSink issues)
+    {
+        if (spec.Selector is not null && (spec.TargetRef is not null || spec.TargetRefs is { Count: > 0 }))
+        {
+            issues.Error("spec", "selector and targetRef cannot both be set", "keep only one of them");
+        }
+
+        for (var i = 0; i < (spec.Tracing?.Count ?? 0); i++)
+        {
+            var tracing = spec.Tracing![i];
+            PercentRules.ValidateRange($"spec.tracing[{i}].randomSamplingPercentage", tracing.RandomSamplingPercentage, issues);
+            Providers($"spec.tracing[{i}].providers", tracing.Providers, issues);
+            foreach (var (name, tag) in tracing.CustomTags ?? new Dictionary<string, CustomTag>())
+            {
+                var sources = (tag.Literal is null ? 0 : 1) + (tag.Environment is null ? 0 : 1) + (tag.Header is null ? 0 : 1);
+                if (sources != 1)
+                {
+                    issues.Error(Binding.FieldPath.Field($"spec.tracing[{i}].customTags", name), $"custom tag '{name}' must set exactly one of literal, environment and header", "keep exactly one source");
+                }
+            }
+        }
+
+        for (var i = 0; i < (spec.Metrics?.Count ?? 0); i++)
+        {
+            Providers($"spec.metrics[{i}].providers", spec.Metrics![i].Providers, issues);
+            DurationRules.Validate($"spec.metrics[{i}].reportingInterval", spec.Metrics[i].ReportingInterval, issues);
+            for (var o = 0; o < (spec.Metrics[i].Overrides?.Count ?? 0); o++)
+            {
+                var match = spec.Metrics[i].Overrides![o].Match;
+                if (match is { Metric: not null, CustomMetric: not null })
+                {
+                    issues.Error($"spec.metrics[{i}].overrides[{o}].match", "match sets both metric and customMetric", "keep only one of them");
+                }
+            }
+        }
+
+        for (var i = 0; i < (spec.AccessLogging?.Count ?? 0); i++)
+        {
+            Providers($"spec.accessLogging[{i}].providers", spec.AccessLogging![i].Providers, issues);
+        }
+    }
+
+    private static void Providers(string path, IReadOnlyList<ProviderRef>? providers, IssueSink issues)
+    {
+        for (var i = 0; i < (providers?.Count ?? 0); i++)
+        {
+            if (string.IsNullOrEmpty(providers![i].Name))
+            {
+                issues.Error($"{path}[{i}].name", "provider name is required", "name a provider from mesh config, for example envoy");
+            }
+        }
+    }
+}
