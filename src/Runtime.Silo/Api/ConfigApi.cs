@@ -173,20 +173,40 @@ internal sealed partial class ConfigApi(IConfigStore store, ILogger<ConfigApi> l
             resources.Add(resource);
         }
 
-        issues.AddRange(DuplicateKeys(resources));
-        return (resources, issues);
+        return (LastDefinitionWins(resources, issues), issues);
     }
 
-    private static IEnumerable<ValidationIssue> DuplicateKeys(List<MeshResource> resources) =>
-        resources.GroupBy(r => r.Key).Where(g => g.Count() > 1).Select(g => new ValidationIssue
+    /// <summary>
+    /// kubectl applies a file that defines one resource twice in order, so the later document wins; a batch
+    /// does the same in its one transaction, and says so in a warning.
+    /// </summary>
+    private static List<MeshResource> LastDefinitionWins(List<MeshResource> resources, List<ValidationIssue> issues)
+    {
+        var last = new Dictionary<ResourceKey, int>();
+        for (var i = 0; i < resources.Count; i++)
         {
-            Kind = g.Key.Kind,
-            Namespace = g.Key.Namespace,
-            Name = g.Key.Name,
-            Path = "metadata.name",
-            Message = $"{g.Count()} documents define the same resource; a batch may hold each resource once",
-            Fix = "remove the duplicates or give them different names",
-        });
+            last[resources[i].Key] = i;
+        }
+
+        if (last.Count == resources.Count)
+        {
+            return resources;
+        }
+
+        foreach (var group in resources.GroupBy(r => r.Key).Where(g => g.Count() > 1))
+        {
+            issues.Add(new ValidationIssue
+            {
+                Severity = IssueSeverity.Warning,
+                Kind = group.Key.Kind,
+                Namespace = group.Key.Namespace,
+                Name = group.Key.Name,
+                Message = $"defined {group.Count()} times in this request; the last definition is applied",
+            });
+        }
+
+        return [.. resources.Where((r, i) => last[r.Key] == i)];
+    }
 
     private static string NamespaceOrDefault(string ns) => ns.Length == 0 ? "default" : ns;
 
