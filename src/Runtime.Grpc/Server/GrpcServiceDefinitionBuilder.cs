@@ -64,7 +64,7 @@ public sealed class GrpcServiceDefinitionBuilder
         if (_errors.Count > 0)
         {
             throw new InvalidOperationException(
-                $"gRPC service {_service.FullName} has {_errors.Count} invalid method registration(s):{Environment.NewLine}- "
+                $"gRPC service {_service.FullName} has {_errors.Count} method registration problem(s):{Environment.NewLine}- "
                 + string.Join(Environment.NewLine + "- ", _errors));
         }
 
