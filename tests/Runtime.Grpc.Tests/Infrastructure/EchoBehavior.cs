@@ -1,0 +1,82 @@
+using Google.Rpc;
+using Runtime.Grpc.Server;
+using Runtime.Grpc.Tests.Echo;
+
+namespace Runtime.Grpc.Tests.Infrastructure;
+
+/// <summary>The test EchoService; records what the server side observed for assertions.</summary>
+internal sealed class EchoBehavior
+{
+    public const string Service = "/runtime.grpc.tests.echo.EchoService/";
+
+    /// <summary>Completes with true when a Slow call's token fired.</summary>
+    public TaskCompletionSource<bool> SlowCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes with the context of the last Slow call once it started.</summary>
+    public TaskCompletionSource<GrpcCallContext> SlowStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public GrpcServiceDefinition Define() =>
+        GrpcServiceDefinition.For(EchoReflection.Descriptor.Services[0])
+            .Unary<EchoRequest, EchoReply>("Echo", EchoAsync)
+            .ServerStreaming<CountRequest, CountReply>("Count", CountAsync)
+            .Unary<FailRequest, EchoReply>("Fail", Fail)
+            .Unary<SlowRequest, EchoReply>("Slow", SlowAsync)
+            .Build();
+
+    private static Task<EchoReply> EchoAsync(EchoRequest request, GrpcCallContext context)
+    {
+        var suffix = context.HttpContext.Request.Headers["x-echo-suffix"].ToString();
+        return Task.FromResult(new EchoReply { Text = request.Text + suffix, PayloadLength = request.Payload.Length });
+    }
+
+    private static async Task CountAsync(CountRequest request, IGrpcStreamWriter<CountReply> writer, GrpcCallContext context)
+    {
+        for (var i = 0; i < request.Count; i++)
+        {
+            if (request.FailAfter > 0 && i == request.FailAfter)
+            {
+                throw new GrpcException(GrpcStatusCode.Aborted, $"stopped after {i} replies");
+            }
+
+            if (request.Delay is { } delay)
+            {
+                await Task.Delay(delay.ToTimeSpan(), context.CancellationToken);
+            }
+
+            await writer.WriteAsync(new CountReply
+            {
+                Index = i,
+                Stamp = new CountReply.Types.Stamp { Sequence = i * 10 },
+                Parity = i % 2 == 0 ? CountReply.Types.Parity.Even : CountReply.Types.Parity.Odd,
+            });
+        }
+    }
+
+    private static Task<EchoReply> Fail(FailRequest request, GrpcCallContext context)
+    {
+        if (request.Code == 0)
+        {
+            throw new InvalidOperationException("secret internal detail");
+        }
+
+        var badRequest = new BadRequest();
+        badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = request.Field, Description = "must not be empty" });
+        throw new GrpcException((GrpcStatusCode)request.Code, request.Message, [badRequest]);
+    }
+
+    private async Task<EchoReply> SlowAsync(SlowRequest request, GrpcCallContext context)
+    {
+        SlowStarted.TrySetResult(context);
+        try
+        {
+            await Task.Delay(request.Delay.ToTimeSpan(), context.CancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            SlowCancelled.TrySetResult(true);
+            throw;
+        }
+
+        return new EchoReply { Text = "slow done" };
+    }
+}
