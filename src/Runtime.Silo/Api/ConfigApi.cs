@@ -1,4 +1,4 @@
-using Google.Protobuf.Reflection;
+using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 using Runtime.Abstractions.Api;
 using Runtime.Abstractions.Resources;
 using Runtime.Abstractions.Selection;

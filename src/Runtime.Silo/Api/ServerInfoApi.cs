@@ -1,5 +1,5 @@
 using System.Reflection;
-using Google.Protobuf.Reflection;
+using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 using Runtime.Grpc.Server;
 using Runtime.Silo.Store;
 using V1 = Runtime.Abstractions.Api.V1;

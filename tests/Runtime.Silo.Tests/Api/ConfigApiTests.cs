@@ -32,7 +32,7 @@ public sealed class ConfigApiTests
               weight: 20
         """;
 
-    public static TheoryData<string> SeedFiles() => [.. Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Fixtures", "seeds"), "*.yaml").Select(Path.GetFileName)!];
+    public static TheoryData<string> SeedFiles() => [.. Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Fixtures", "seeds"), "*.yaml").Select(f => Path.GetFileName(f))];
 
     [Theory]
     [MemberData(nameof(SeedFiles))]
@@ -226,10 +226,11 @@ public sealed class ConfigApiTests
 
     private static string Mutate(string text, Random random)
     {
+        const string Noise = "-:[]{}\"' \n\t#&*!|>%@`";
         var chars = text.ToCharArray();
         for (var n = 0; n < 5; n++)
         {
-            chars[random.Next(chars.Length)] = "-:[]{}\"' \n\t#&*!|>%@`"[random.Next(21)];
+            chars[random.Next(chars.Length)] = Noise[random.Next(Noise.Length)];
         }
 
         return new string(chars);
