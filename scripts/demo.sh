@@ -11,7 +11,7 @@ HTTP_PORT=${MESH_HTTP_PORT:-15014}
 DATA_DIR=${MESH_DATA_DIR:-.mesh}
 
 echo "==> building"
-dotnet build Runtime.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+dotnet build Runtime.sln -c Release -nologo -v quiet "-clp:ErrorsOnly;NoSummary"
 
 out=Release/net10.0
 silo="src/Runtime.Silo/bin/$out/Runtime.Silo.dll"

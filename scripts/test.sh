@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-dotnet build Runtime.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+dotnet build Runtime.sln -c Release -nologo -v quiet "-clp:ErrorsOnly;NoSummary"
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

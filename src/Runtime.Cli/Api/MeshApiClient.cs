@@ -126,7 +126,8 @@ internal sealed class MeshApiClient : IDisposable
             case GrpcStatusCode.Aborted:
                 return new CliException($"Error from server (Conflict): {ex.Message}");
             case GrpcStatusCode.Unavailable:
-                return new CliException($"cannot reach the control plane at {_server}: {ex.Message} (is it running? set --server or {GlobalOptions.ServerVariable} to its gRPC address)");
+                var reason = ex.Message.StartsWith("cannot reach", StringComparison.Ordinal) ? ex.Message : $"the control plane at {_server} is unavailable: {ex.Message}";
+                return new CliException($"{reason} (is it running? set --server or {GlobalOptions.ServerVariable} to its gRPC address)");
             case GrpcStatusCode.DeadlineExceeded:
                 return new CliException($"the control plane at {_server} did not answer in time ({ex.Message}); retry, or raise --request-timeout");
             case GrpcStatusCode.Unimplemented:

@@ -1,0 +1,85 @@
+using Runtime.Cli.Tests.Testing;
+
+namespace Runtime.Cli.Tests.Commands;
+
+public sealed class ApplyCommandTests
+{
+    [Fact]
+    public async Task Apply_NewThenSameThenChanged_PrintsCreatedUnchangedConfigured()
+    {
+        await using var plane = await ControlPlane.StartAsync();
+        using var file = TempManifest.Write(SampleManifests.Reviews);
+
+        var created = await plane.RunAsync("apply", "-f", file.Path);
+        var unchanged = await plane.RunAsync("apply", "-f", file.Path);
+        File.WriteAllText(file.Path, SampleManifests.Reviews.Replace("subset: v1", "subset: v2", StringComparison.Ordinal));
+        var configured = await plane.RunAsync("apply", "-f", file.Path);
+
+        Assert.Equal(0, created.ExitCode);
+        Assert.Equal(["virtualservice.networking.istio.io/reviews created", "destinationrule.networking.istio.io/reviews created"], created.OutputLines);
+        Assert.Equal(["virtualservice.networking.istio.io/reviews unchanged", "destinationrule.networking.istio.io/reviews unchanged"], unchanged.OutputLines);
+        Assert.Equal(["virtualservice.networking.istio.io/reviews configured", "destinationrule.networking.istio.io/reviews unchanged"], configured.OutputLines);
+    }
+
+    [Fact]
+    public async Task Apply_InvalidDocument_ExitsOneListingEveryErrorAndStoresNothing()
+    {
+        await using var plane = await ControlPlane.StartAsync();
+
+        var result = await plane.RunWithInputAsync(SampleManifests.Reviews + "\n---\n" + SampleManifests.Invalid, "apply", "-f", "-");
+        var listed = await plane.RunAsync("get", "all", "-A");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Empty(result.Output);
+        Assert.Contains(result.ErrorLines, l => l.StartsWith("error: -:", StringComparison.Ordinal) && l.Contains("spec.http[0].route[0].weight: weight -5 is negative", StringComparison.Ordinal));
+        Assert.Contains(result.ErrorLines, l => l.Contains("spec.http[0].retries.attempts", StringComparison.Ordinal));
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+        Assert.Equal("No resources found", listed.Error.Trim());
+    }
+
+    [Fact]
+    public async Task Apply_ServerDryRun_ReportsOutcomeAndStoresNothing()
+    {
+        await using var plane = await ControlPlane.StartAsync();
+
+        var result = await plane.RunWithInputAsync(SampleManifests.Reviews, "apply", "-f", "-", "--dry-run=server");
+        var listed = await plane.RunAsync("get", "vs", "-n", "bookinfo");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("virtualservice.networking.istio.io/reviews created (server dry run)", result.OutputLines);
+        Assert.Equal("No resources found in bookinfo namespace.", listed.Error.Trim());
+    }
+
+    [Fact]
+    public async Task Apply_Directory_ReadsEveryManifestFile()
+    {
+        await using var plane = await ControlPlane.StartAsync();
+        using var file = TempManifest.Write(SampleManifests.Reviews, "a.yaml");
+        File.WriteAllText(Path.Combine(file.Directory, "notes.txt"), "not a manifest");
+
+        var result = await plane.RunAsync("apply", "-f", file.Directory);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(2, result.OutputLines.Length);
+    }
+
+    [Fact]
+    public async Task Apply_MissingFile_NamesTheFile()
+    {
+        var result = await Meshctl.RunAsync("http://127.0.0.1:1", null, "apply", "-f", "/nonexistent/reviews.yaml");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("error: cannot read '/nonexistent/reviews.yaml': no such file or directory", result.Error.Trim());
+    }
+
+    [Fact]
+    public async Task Apply_UnreachableServer_PrintsOneClearLine()
+    {
+        var result = await Meshctl.RunAsync("http://127.0.0.1:1", SampleManifests.Reviews, "apply", "-f", "-");
+
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.ErrorLines);
+        Assert.StartsWith("error: cannot reach http://127.0.0.1:1", line, StringComparison.Ordinal);
+        Assert.Contains("MESH_SERVER", line, StringComparison.Ordinal);
+    }
+}
