@@ -69,7 +69,7 @@ internal sealed partial class GrpcCallInvoker(IOptions<GrpcServerOptions> option
                 call.WriteStatus(GrpcStatusCode.OK, message: null);
             }
         }
-        catch (Exception) when (httpContext.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (httpContext.RequestAborted.IsCancellationRequested || ex is GrpcStreamAbortedException)
         {
             // The client reset the stream or went away: nobody can read a status; not an error.
             LogCancelledByClient(method);

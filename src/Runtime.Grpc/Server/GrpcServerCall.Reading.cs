@@ -40,7 +40,16 @@ internal sealed partial class GrpcServerCall
         var reader = _httpContext.Request.BodyReader;
         while (true)
         {
-            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            System.IO.Pipelines.ReadResult result;
+            try
+            {
+                result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                throw new GrpcStreamAbortedException($"The request stream of {Method} was aborted.", ex);
+            }
+
             var buffer = result.Buffer;
             var consumed = buffer.Start;
             var examined = buffer.End;
@@ -66,8 +75,20 @@ internal sealed partial class GrpcServerCall
             }
             finally
             {
-                reader.AdvanceTo(consumed, examined);
+                Advance(reader, consumed, examined);
             }
+        }
+    }
+
+    private void Advance(System.IO.Pipelines.PipeReader reader, SequencePosition consumed, SequencePosition examined)
+    {
+        try
+        {
+            reader.AdvanceTo(consumed, examined);
+        }
+        catch (IOException ex)
+        {
+            throw new GrpcStreamAbortedException($"The request stream of {Method} was aborted.", ex);
         }
     }
 

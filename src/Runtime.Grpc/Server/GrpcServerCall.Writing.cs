@@ -50,6 +50,10 @@ internal sealed partial class GrpcServerCall
                 }
             }
         }
+        catch (IOException ex) when (ex is not GrpcStreamAbortedException)
+        {
+            throw new GrpcStreamAbortedException($"The response stream of {Method} was aborted.", ex);
+        }
         finally
         {
             Volatile.Write(ref _writing, 0);
