@@ -17,6 +17,7 @@ internal sealed class MeshApiClient : IDisposable
 {
     private const string ConfigService = "/runtime.mesh.v1.ConfigService/";
     private const string ServerInfoService = "/runtime.mesh.v1.ServerInfoService/";
+    private const int MaxMessageBytes = 64 * 1024 * 1024;
 
     private readonly GrpcClient _client;
     private readonly Uri _server;
@@ -25,7 +26,8 @@ internal sealed class MeshApiClient : IDisposable
     public MeshApiClient(Uri server, TimeSpan timeout)
     {
         _server = server;
-        _client = new GrpcClient(server);
+        // Listing thousands of resources is one message; gRPC's 4 MiB default would refuse it.
+        _client = new GrpcClient(server) { MaxReceiveMessageSize = MaxMessageBytes };
         _options = new GrpcCallOptions { Timeout = timeout > TimeSpan.Zero ? timeout : null };
     }
 

@@ -22,6 +22,9 @@ namespace Runtime.Silo.Hosting;
 /// </summary>
 internal sealed partial class SiloApplication : IAsyncDisposable
 {
+    /// <summary>Largest management API request: room for a manifest at the reader's 16M-character limit.</summary>
+    internal const int ManagementApiMaxMessageBytes = 64 * 1024 * 1024;
+
     private const string ListenerItemKey = "runtime.silo.listener";
 
     private readonly SiloOptions _options;
@@ -78,7 +81,8 @@ internal sealed partial class SiloApplication : IAsyncDisposable
         builder.Services.AddSingleton<SqliteConfigStore>();
         builder.Services.AddSingleton<IConfigStore>(sp => sp.GetRequiredService<SqliteConfigStore>());
         builder.Services.AddHostedService<ChangeLogCompactionService>();
-        builder.Services.AddGrpcTransport();
+        // A bulk apply of thousands of resources is one message; gRPC's 4 MiB default would refuse it.
+        builder.Services.AddGrpcTransport(grpc => grpc.MaxReceiveMessageSize = ManagementApiMaxMessageBytes);
         configureServices?.Invoke(builder.Services);
 
         _app = builder.Build();

@@ -64,6 +64,54 @@ public sealed class ApplyCommandTests
     }
 
     [Fact]
+    public async Task Apply_TenThousandResources_AppliesAndListsThemInOneRequestEach()
+    {
+        await using var plane = await ControlPlane.StartAsync();
+        var manifest = string.Join("\n---\n", Enumerable.Range(0, 10_000).Select(i => $$"""
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata:
+              name: service-{{i}}
+              namespace: bulk
+              labels:
+                app: service-{{i}}
+                tier: bulk-test
+            spec:
+              hosts:
+              - service-{{i}}.bulk.svc.cluster.local
+              http:
+              - name: jason-sees-the-canary
+                match:
+                - headers:
+                    end-user:
+                      exact: jason
+                route:
+                - destination:
+                    host: service-{{i}}.bulk.svc.cluster.local
+                    subset: v2
+              - name: everyone-else
+                route:
+                - destination:
+                    host: service-{{i}}.bulk.svc.cluster.local
+                    subset: v1
+                  weight: 90
+                - destination:
+                    host: service-{{i}}.bulk.svc.cluster.local
+                    subset: v3
+                  weight: 10
+                timeout: 10s
+            """));
+        Assert.True(manifest.Length > 4 * 1024 * 1024, "the manifest must exceed gRPC's default 4 MiB message size");
+
+        var applied = await plane.RunWithInputAsync(manifest, "apply", "-f", "-");
+        var listed = await plane.RunAsync("get", "vs", "-n", "bulk", "-o", "name");
+
+        Assert.True(applied.ExitCode == 0, applied.ToString());
+        Assert.Equal(10_000, applied.OutputLines.Count(l => l.EndsWith(" created", StringComparison.Ordinal)));
+        Assert.Equal(10_000, listed.OutputLines.Length);
+    }
+
+    [Fact]
     public async Task Apply_MissingFile_NamesTheFile()
     {
         var result = await Meshctl.RunAsync("http://127.0.0.1:1", null, "apply", "-f", "/nonexistent/reviews.yaml");
