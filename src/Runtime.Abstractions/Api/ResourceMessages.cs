@@ -67,8 +67,8 @@ public static class ResourceMessages
                 ResourceVersion = meta.ResourceVersion,
                 Generation = meta.Generation,
                 Uid = meta.Uid.Length > 0 ? meta.Uid : null,
-                CreationTimestamp = meta.CreationTimestamp?.ToDateTimeOffset(),
-                UpdateTimestamp = meta.UpdateTimestamp?.ToDateTimeOffset(),
+                CreationTimestamp = ToDateTimeOffset(meta.CreationTimestamp),
+                UpdateTimestamp = ToDateTimeOffset(meta.UpdateTimestamp),
             },
             Spec = StructConverter.ToJson(message.Spec),
         };
@@ -119,4 +119,14 @@ public static class ResourceMessages
     }
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    // Timestamps are the store's bookkeeping: one a client sent out of range is dropped, never thrown on.
+    private static DateTimeOffset? ToDateTimeOffset(Timestamp? timestamp) =>
+        timestamp is { Seconds: >= MinTimestampSeconds and <= MaxTimestampSeconds, Nanos: >= 0 and <= 999_999_999 }
+            ? timestamp.ToDateTimeOffset()
+            : null;
+
+    // 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the range google.protobuf.Timestamp allows.
+    private const long MinTimestampSeconds = -62_135_596_800;
+    private const long MaxTimestampSeconds = 253_402_300_799;
 }

@@ -48,11 +48,11 @@ internal sealed class MeshApiClient : IDisposable
         return ResourceMessages.FromMessage(reply);
     }
 
-    public async Task<IReadOnlyList<MeshResource>> ListAsync(string? kind, string @namespace, bool allNamespaces, string? labelSelector, CancellationToken cancellationToken)
+    public async Task<ListedResources> ListAsync(string? kind, string @namespace, bool allNamespaces, string? labelSelector, CancellationToken cancellationToken)
     {
         var request = new V1.ListRequest { Kind = kind ?? "", Namespace = @namespace, AllNamespaces = allNamespaces, LabelSelector = labelSelector ?? "" };
         var reply = await CallAsync("List", request, V1.ListResponse.Parser, cancellationToken).ConfigureAwait(false);
-        return [.. reply.Resources.Select(r => ResourceMessages.FromMessage(r))];
+        return new ListedResources([.. reply.Resources.Select(r => ResourceMessages.FromMessage(r))], reply.Revision);
     }
 
     public async Task<MeshResource> DeleteAsync(ResourceKey key, CancellationToken cancellationToken)
@@ -62,9 +62,10 @@ internal sealed class MeshApiClient : IDisposable
         return ResourceMessages.FromMessage(reply.Resource);
     }
 
-    public async IAsyncEnumerable<WatchedChange> WatchAsync(string? kind, string? @namespace, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Every change after <paramref name="sinceRevision"/>, so nothing between a list and its watch is lost.</summary>
+    public async IAsyncEnumerable<WatchedChange> WatchAsync(string? kind, string? @namespace, long sinceRevision, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var request = new V1.WatchRequest { Kind = kind ?? "", Namespace = @namespace ?? "" };
+        var request = new V1.WatchRequest { Kind = kind ?? "", Namespace = @namespace ?? "", SinceRevision = sinceRevision };
         // A watch runs until the user stops it: no deadline.
         var stream = _client.ServerStreamingAsync(ConfigService + "Watch", request, V1.WatchEvent.Parser, options: null, cancellationToken);
         await using var events = stream.GetAsyncEnumerator(cancellationToken);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Runtime.Abstractions.Resources;
 using Runtime.Cli.Api;
 using Runtime.Cli.Manifests;
 using Runtime.Cli.Output;
@@ -30,6 +29,11 @@ internal static class ApplyCommand
             var manifests = ManifestSources.Read(parse.GetValue(files) ?? [], parse.GetValue(recursive), console.In);
             var mode = parse.GetValue(dryRun);
             var defaultNamespace = parse.GetValue(ns);
+            if (defaultNamespace is { Length: > 0 })
+            {
+                LocalManifests.RequireNamespace(manifests, defaultNamespace);
+            }
+
             if (mode == "client")
             {
                 return ValidateCommand.Report(console, manifests, defaultNamespace, dryRunSuffix: " (dry run)");
@@ -59,19 +63,4 @@ internal static class ApplyCommand
         ApplyOutcome.Unchanged => "unchanged",
         _ => "configured",
     };
-
-    /// <summary>Used by <c>delete -f</c>: the keys of every resource in the manifests, or every error found reading them.</summary>
-    public static IReadOnlyList<MeshResource> ReadLocally(IReadOnlyList<ManifestText> manifests, string? defaultNamespace)
-    {
-        var resources = new List<MeshResource>();
-        var errors = new List<string>();
-        foreach (var manifest in manifests)
-        {
-            var result = ManifestReader.Read(manifest.Content, manifest.Source, defaultNamespace);
-            errors.AddRange(result.Issues.Where(i => i.Severity == Abstractions.Validation.IssueSeverity.Error).Select(i => "error: " + i));
-            resources.AddRange(result.Resources);
-        }
-
-        return errors.Count > 0 ? throw new CliException("the manifests are not valid", errors) : resources;
-    }
 }

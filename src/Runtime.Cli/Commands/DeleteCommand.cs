@@ -58,7 +58,7 @@ internal static class DeleteCommand
                 throw new CliException("give either -f FILE or KIND NAME, not both");
             }
 
-            var resources = ApplyCommand.ReadLocally(ManifestSources.Read(paths, parse.GetValue(recursive), console.In), parse.GetValue(ns));
+            var resources = LocalManifests.ReadKeys(ManifestSources.Read(paths, parse.GetValue(recursive), console.In), parse.GetValue(ns));
             return [.. resources.Select(r => (r.Key, ResourceNames.TypeName(r.ApiVersion, r.Kind)))];
         }
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Runtime.Abstractions.Resources;
+using Runtime.Abstractions.Selection;
 using Runtime.Cli.Api;
 using Runtime.Cli.Output;
-using V1 = Runtime.Abstractions.Api.V1;
 
 namespace Runtime.Cli.Commands;
 
@@ -23,81 +23,107 @@ internal static class GetCommand
         var command = new Command("get", "List or show resources") { kind, names, ns, allNamespaces, selector, output, watch };
         CommandRunner.SetAction(command, console, async (parse, cancellationToken) =>
         {
-            var kindName = KindNames.Resolve(parse.GetValue(kind)!);
-            var wanted = parse.GetValue(names) ?? [];
-            var all = parse.GetValue(allNamespaces);
-            var @namespace = CommonOptions.NamespaceOrDefault(parse, ns);
+            var query = new Query(
+                KindNames.Resolve(parse.GetValue(kind)!),
+                parse.GetValue(names) ?? [],
+                CommonOptions.NamespaceOrDefault(parse, ns),
+                parse.GetValue(allNamespaces),
+                ParseSelector(parse.GetValue(selector)));
+            if (query.Names.Count > 0 && query.Kind is null)
+            {
+                throw new CliException("a resource name needs a single kind, e.g. meshctl get vs reviews");
+            }
+
             var format = parse.GetValue(output)!;
             using var client = new MeshApiClient(GlobalOptions.ResolveServer(parse), parse.GetValue(GlobalOptions.RequestTimeout));
+            var (resources, revision, missing) = await ReadAsync(client, query, parse.GetValue(selector), cancellationToken).ConfigureAwait(false);
 
-            IReadOnlyList<MeshResource> resources;
-            if (wanted.Length > 0)
+            if (resources.Count == 0 && missing.Count == 0)
             {
-                if (kindName is null)
-                {
-                    throw new CliException("a resource name needs a single kind, e.g. meshctl get vs reviews");
-                }
-
-                var found = new List<MeshResource>();
-                foreach (var name in wanted)
-                {
-                    found.Add(await client.GetAsync(kindName, @namespace, name, cancellationToken).ConfigureAwait(false));
-                }
-
-                resources = found;
+                await console.Error.WriteLineAsync(query.AllNamespaces ? "No resources found" : $"No resources found in {query.Namespace} namespace.").ConfigureAwait(false);
             }
-            else
+            else if (resources.Count > 0)
             {
-                resources = await client.ListAsync(kindName, @namespace, all, parse.GetValue(selector), cancellationToken).ConfigureAwait(false);
+                ResourcePrinter.Print(console.Out, resources, format, query.AllNamespaces, DateTimeOffset.UtcNow);
             }
 
-            if (resources.Count == 0)
+            // Like kubectl, show what exists and report each missing name.
+            foreach (var line in missing)
             {
-                await console.Error.WriteLineAsync(all ? "No resources found" : $"No resources found in {@namespace} namespace.").ConfigureAwait(false);
-            }
-            else
-            {
-                ResourcePrinter.Print(console.Out, resources, format, all, DateTimeOffset.UtcNow);
+                await console.Error.WriteLineAsync(line).ConfigureAwait(false);
             }
 
             if (parse.GetValue(watch))
             {
-                await WatchAsync(console, client, kindName, all ? null : @namespace, format, all, cancellationToken).ConfigureAwait(false);
+                await WatchAsync(console, client, query, revision, format, cancellationToken).ConfigureAwait(false);
             }
 
-            return 0;
+            return missing.Count == 0 ? 0 : 1;
         });
         return command;
     }
 
-    private static async Task WatchAsync(CliConsole console, MeshApiClient client, string? kind, string? @namespace, string format, bool withNamespace, CancellationToken cancellationToken)
+    private static async Task<(IReadOnlyList<MeshResource> Resources, long Revision, List<string> Missing)> ReadAsync(
+        MeshApiClient client, Query query, string? selectorText, CancellationToken cancellationToken)
     {
-        var live = false;
-        await foreach (var change in client.WatchAsync(kind, @namespace, cancellationToken).ConfigureAwait(false))
+        var missing = new List<string>();
+        if (query.Names.Count == 0)
         {
-            if (change.Type == V1.WatchEventType.Bookmark)
-            {
-                // Everything before the bookmark is the state just listed.
-                live = true;
-                continue;
-            }
+            var listed = await client.ListAsync(query.Kind, query.Namespace, query.AllNamespaces, selectorText, cancellationToken).ConfigureAwait(false);
+            return (listed.Resources, listed.Revision, missing);
+        }
 
-            if (!live || change.Resource is null)
+        var found = new List<MeshResource>();
+        foreach (var name in query.Names)
+        {
+            try
+            {
+                found.Add(await client.GetAsync(query.Kind!, query.Namespace, name, cancellationToken).ConfigureAwait(false));
+            }
+            catch (CliException ex) when (ex.Message.StartsWith("Error from server (NotFound)", StringComparison.Ordinal))
+            {
+                missing.AddRange(ex.Lines);
+            }
+        }
+
+        // A watch continues from the newest revision seen, so no change after these reads is lost.
+        return (found, found.Count == 0 ? 0 : found.Max(r => r.Metadata.ResourceVersion), missing);
+    }
+
+    private static async Task WatchAsync(CliConsole console, MeshApiClient client, Query query, long revision, string format, CancellationToken cancellationToken)
+    {
+        var @namespace = query.AllNamespaces ? null : query.Namespace;
+        await foreach (var change in client.WatchAsync(query.Kind, @namespace, revision, cancellationToken).ConfigureAwait(false))
+        {
+            if (change.Resource is not { } resource || !query.Matches(resource))
             {
                 continue;
             }
 
             if (format is "table" or "wide")
             {
-                var row = ResourceColumns.Row(change.Resource, withNamespace, qualifiedName: true, DateTimeOffset.UtcNow);
+                var row = ResourceColumns.Row(resource, query.AllNamespaces, qualifiedName: true, DateTimeOffset.UtcNow);
                 await console.Out.WriteLineAsync($"{change.Type.ToString().ToUpperInvariant(),-9} {string.Join("   ", row)}").ConfigureAwait(false);
             }
             else
             {
-                ResourcePrinter.Print(console.Out, [change.Resource], format, withNamespace, DateTimeOffset.UtcNow);
+                ResourcePrinter.Print(console.Out, [resource], format, query.AllNamespaces, DateTimeOffset.UtcNow);
             }
 
             await console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private static LabelSelector? ParseSelector(string? text) =>
+        string.IsNullOrEmpty(text) ? null
+        : LabelSelector.TryParse(text, out var selector, out var error) ? selector
+        : throw new CliException(error ?? $"label selector \"{text}\" is not valid");
+
+    /// <summary>What the user asked for; watch events are filtered by the same names and selector.</summary>
+    private sealed record Query(string? Kind, IReadOnlyList<string> Names, string Namespace, bool AllNamespaces, LabelSelector? Selector)
+    {
+        public bool Matches(MeshResource resource) =>
+            (Names.Count == 0 || Names.Contains(resource.Metadata.Name, StringComparer.Ordinal))
+            && (Selector is null || Selector.Matches(resource.Metadata.Labels));
     }
 }

@@ -30,6 +30,22 @@ internal static class ApiErrors
         return new GrpcException(GrpcStatusCode.InvalidArgument, $"unknown resource kind \"{text}\"; known kinds: {known}");
     }
 
+    public static void RequireName(string name)
+    {
+        if (name.Length == 0)
+        {
+            throw Invalid("name is required");
+        }
+    }
+
+    public static void RequireRevision(string field, long revision)
+    {
+        if (revision < 0)
+        {
+            throw Invalid($"{field} {revision} is negative; use 0 or a revision the server returned");
+        }
+    }
+
     public static MeshKind ResolveKind(string text) =>
         MeshKinds.TryResolve(text, out var kind) ? kind : throw UnknownKind(text);
 }

@@ -70,6 +70,7 @@ internal sealed partial class ConfigApi(IConfigStore store, ILogger<ConfigApi> l
 
     private async Task<V1.Resource> GetAsync(V1.GetRequest request, GrpcCallContext context)
     {
+        ApiErrors.RequireName(request.Name);
         var kind = ApiErrors.ResolveKind(request.Kind);
         var key = new ResourceKey(kind.Kind, NamespaceOrDefault(request.Namespace), request.Name);
         var resource = await store.GetAsync(key, context.CancellationToken).ConfigureAwait(false);
@@ -94,6 +95,8 @@ internal sealed partial class ConfigApi(IConfigStore store, ILogger<ConfigApi> l
 
     private async Task<V1.DeleteResponse> DeleteAsync(V1.DeleteRequest request, GrpcCallContext context)
     {
+        ApiErrors.RequireName(request.Name);
+        ApiErrors.RequireRevision("resource_version", request.ResourceVersion);
         var kind = ApiErrors.ResolveKind(request.Kind);
         var key = new ResourceKey(kind.Kind, NamespaceOrDefault(request.Namespace), request.Name);
         try
@@ -120,6 +123,7 @@ internal sealed partial class ConfigApi(IConfigStore store, ILogger<ConfigApi> l
 
     private async Task WatchAsync(V1.WatchRequest request, IGrpcStreamWriter<V1.WatchEvent> writer, GrpcCallContext context)
     {
+        ApiErrors.RequireRevision("since_revision", request.SinceRevision);
         var kind = request.Kind.Length == 0 ? null : ApiErrors.ResolveKind(request.Kind).Kind;
         var ns = request.Namespace.Length == 0 ? null : request.Namespace;
         try
@@ -170,6 +174,19 @@ internal sealed partial class ConfigApi(IConfigStore store, ILogger<ConfigApi> l
         {
             var resource = ResourceMessages.FromMessage(message, ns);
             issues.AddRange(ManifestReader.Validate(resource));
+            if (resource.Metadata.ResourceVersion < 0)
+            {
+                issues.Add(new ValidationIssue
+                {
+                    Kind = resource.Kind,
+                    Namespace = resource.Metadata.Namespace,
+                    Name = resource.Metadata.Name,
+                    Path = "metadata.resourceVersion",
+                    Message = $"resourceVersion {resource.Metadata.ResourceVersion} is negative",
+                    Fix = "send the resourceVersion last read, or 0 to apply unconditionally",
+                });
+            }
+
             resources.Add(resource);
         }
 

@@ -23,6 +23,31 @@ public sealed class DeleteValidateVersionTests
     }
 
     [Fact]
+    public async Task Delete_ManifestWithSpecErrors_StillDeletesByName()
+    {
+        await using var plane = await ControlPlane.StartAsync();
+        await plane.RunWithInputAsync(SampleManifests.Reviews, "apply", "-f", "-");
+        var broken = SampleManifests.Reviews.Replace("subset: v1\n", "subset: v1\n      weight: -3\n", StringComparison.Ordinal);
+
+        var result = await plane.RunWithInputAsync(broken, "delete", "-f", "-");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("virtualservice.networking.istio.io \"reviews\" deleted", result.OutputLines);
+    }
+
+    [Fact]
+    public async Task Apply_NamespaceFlagDiffersFromManifest_RefusesLikeKubectl()
+    {
+        await using var plane = await ControlPlane.StartAsync();
+
+        var result = await plane.RunWithInputAsync(SampleManifests.Reviews, "apply", "-f", "-", "-n", "other");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("the namespace from the provided object \"bookinfo\" does not match the namespace \"other\"", result.Error, StringComparison.Ordinal);
+        Assert.Empty(result.Output);
+    }
+
+    [Fact]
     public async Task Validate_InvalidFile_ListsErrorsOfflineAndExitsOne()
     {
         using var file = TempManifest.Write(SampleManifests.Invalid, "broken.yaml");

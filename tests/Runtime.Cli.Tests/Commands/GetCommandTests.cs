@@ -76,6 +76,19 @@ public sealed class GetCommandTests
     }
 
     [Fact]
+    public async Task Get_SeveralNamesOneMissing_PrintsFoundAndReportsMissing()
+    {
+        await using var plane = await ControlPlane.StartAsync();
+        await plane.RunWithInputAsync(SampleManifests.Reviews, "apply", "-f", "-");
+
+        var result = await plane.RunAsync("get", "vs", "nope", "reviews", "-n", "bookinfo", "-o", "name");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(["virtualservice.networking.istio.io/reviews"], result.OutputLines);
+        Assert.Contains("\"nope\" not found", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Get_UnknownKind_ListsKnownKinds()
     {
         var result = await Meshctl.RunAsync("http://127.0.0.1:1", null, "get", "virtualservise");
@@ -102,6 +115,28 @@ public sealed class GetCommandTests
 
         Assert.Contains(output.Lines, l => l.StartsWith("MODIFIED", StringComparison.Ordinal) && l.Contains("virtualservice.networking.istio.io/reviews", StringComparison.Ordinal));
         Assert.Equal(130, exit);
+    }
+
+    [Fact]
+    public async Task Get_WatchWithSelector_PrintsOnlyMatchingChanges()
+    {
+        await using var plane = await ControlPlane.StartAsync();
+        await plane.RunWithInputAsync(SampleManifests.Reviews, "apply", "-f", "-");
+        var output = new LineSignal("MODIFIED");
+        using var stop = new CancellationTokenSource(Meshctl.Timeout);
+        var watch = MeshctlApp.RunAsync(["get", "vs", "-A", "-l", "app=ratings", "-w", "--server", plane.Server], new CliConsole(output, TextWriter.Null, TextReader.Null), stop.Token);
+
+        // The listing is empty, so the watch starts from the list's revision: these changes come after it.
+        var ratings = SampleManifests.Reviews.Replace("reviews", "ratings", StringComparison.Ordinal);
+        await plane.RunWithInputAsync(SampleManifests.Reviews.Replace("subset: v1", "subset: v2", StringComparison.Ordinal), "apply", "-f", "-");
+        await plane.RunWithInputAsync(ratings, "apply", "-f", "-");
+        await plane.RunWithInputAsync(ratings.Replace("subset: v1", "subset: v2", StringComparison.Ordinal), "apply", "-f", "-");
+        await output.Seen.WaitAsync(Meshctl.Timeout);
+        await stop.CancelAsync();
+        await watch.WaitAsync(Meshctl.Timeout);
+
+        Assert.All(output.Lines, l => Assert.DoesNotContain("/reviews", l, StringComparison.Ordinal));
+        Assert.Contains(output.Lines, l => l.StartsWith("ADDED", StringComparison.Ordinal) && l.Contains("virtualservice.networking.istio.io/ratings", StringComparison.Ordinal));
     }
 
     /// <summary>Collects lines and signals when the listing is out and when a line with the marker arrives.</summary>

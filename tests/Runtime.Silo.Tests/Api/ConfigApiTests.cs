@@ -163,6 +163,39 @@ public sealed class ConfigApiTests
     }
 
     [Fact]
+    public async Task DeleteAndWatch_NegativeRevision_AreInvalidArgument()
+    {
+        await using var api = await ApiFixture.StartAsync();
+        var delete = new V1.DeleteRequest { Kind = "vs", Name = "reviews", ResourceVersion = -1 };
+
+        var deleteError = await Assert.ThrowsAsync<GrpcException>(() => api.Client.CallAsync("ConfigService/Delete", delete, V1.DeleteResponse.Parser));
+        var watchError = await Assert.ThrowsAsync<GrpcException>(async () =>
+        {
+            await foreach (var _ in api.Client.ServerStreamingAsync("/runtime.mesh.v1.ConfigService/Watch", new V1.WatchRequest { SinceRevision = -5 }, V1.WatchEvent.Parser))
+            {
+            }
+        });
+
+        Assert.Equal(GrpcStatusCode.InvalidArgument, deleteError.Status);
+        Assert.Equal(GrpcStatusCode.InvalidArgument, watchError.Status);
+    }
+
+    [Fact]
+    public async Task Apply_StructuredResourceWithOutOfRangeTimestamp_IsStoredWithTheStoresOwnTimestamps()
+    {
+        await using var api = await ApiFixture.StartAsync();
+        var resource = ResourceMessages.ToMessage(ManifestReader.Read(Reviews, "r").Resources.Single());
+        resource.Metadata.CreationTimestamp = new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = long.MaxValue };
+        var request = new V1.ApplyRequest();
+        request.Resources.Add(resource);
+
+        var reply = await api.Client.CallAsync("ConfigService/Apply", request, V1.ApplyResponse.Parser);
+
+        var stored = Assert.Single(reply.Results).Resource.Metadata;
+        Assert.InRange(stored.CreationTimestamp.ToDateTimeOffset(), DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(5));
+    }
+
+    [Fact]
     public async Task Validate_InvalidManifest_ReturnsFindingsWithoutError()
     {
         await using var api = await ApiFixture.StartAsync();
