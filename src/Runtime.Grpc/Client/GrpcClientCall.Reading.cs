@@ -108,10 +108,17 @@ internal sealed partial class GrpcClientCall
             return null;
         }
 
-        var status = int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var code)
-            ? (GrpcStatusCode)code
-            : GrpcStatusCode.Unknown;
+        // A value that is not one of the defined codes (0-16) is UNKNOWN, as in other gRPC clients;
+        // casting it through would hand callers an undefined enum value.
+        var known = int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var code)
+            && code <= (int)GrpcStatusCode.Unauthenticated;
+        var status = known ? (GrpcStatusCode)code : GrpcStatusCode.Unknown;
         var message = HeaderValue(headers, GrpcProtocol.MessageHeader) is { } encoded ? GrpcPercentEncoding.Decode(encoded) : string.Empty;
+        if (!known)
+        {
+            message = $"invalid grpc-status '{value}'" + (message.Length > 0 ? ": " + message : string.Empty);
+        }
+
         return (status, message, GrpcStatusDetails.Decode(HeaderValue(headers, GrpcProtocol.StatusDetailsHeader)));
     }
 

@@ -6,6 +6,7 @@ namespace Runtime.Grpc.Protocol;
 internal static class GrpcTimeout
 {
     private const long MaxValue = 99_999_999;
+    private const long NanosecondsPerTick = 100;
 
     private static readonly (char Unit, long TicksPerUnit)[] Units =
     [
@@ -39,10 +40,11 @@ internal static class GrpcTimeout
         {
             case 'n':
                 // 100 ns per tick; round up so a tiny timeout never becomes "no time at all".
-                ticks = (amount + 99) / 100;
+                ticks = (amount + NanosecondsPerTick - 1) / NanosecondsPerTick;
                 break;
             case var unit when Array.FindIndex(Units, u => u.Unit == unit) is var index and >= 0:
-                ticks = amount * Units[index].TicksPerUnit;
+                // At most 99999999H = 3.6e18 ticks: fits a long; checked documents that it must.
+                ticks = checked(amount * Units[index].TicksPerUnit);
                 break;
             default:
                 return false;
@@ -52,19 +54,26 @@ internal static class GrpcTimeout
         return true;
     }
 
-    /// <summary>Formats with the finest unit that fits in 8 digits, rounding up.</summary>
+    /// <summary>
+    /// Formats with the finest unit that fits in 8 digits, rounding up; a timeout too long for
+    /// even 8 digits of hours is clamped to the largest encodable value, 99999999H (~11,400 years).
+    /// </summary>
     public static string Format(TimeSpan timeout)
     {
         var ticks = Math.Max(timeout.Ticks, 0);
-        if (ticks * 100 <= MaxValue)
+
+        // Compare before multiplying: ticks * 100 overflows for timeouts beyond ~292 years.
+        if (ticks <= MaxValue / NanosecondsPerTick)
         {
-            return (ticks * 100).ToString(CultureInfo.InvariantCulture) + "n";
+            return (ticks * NanosecondsPerTick).ToString(CultureInfo.InvariantCulture) + "n";
         }
 
         for (var i = Units.Length - 1; i >= 0; i--)
         {
             var (unit, perUnit) = Units[i];
-            var amount = (ticks + perUnit - 1) / perUnit;
+
+            // Round up without ticks + perUnit - 1, which overflows near TimeSpan.MaxValue.
+            var amount = (ticks / perUnit) + (ticks % perUnit == 0 ? 0 : 1);
             if (amount <= MaxValue)
             {
                 return amount.ToString(CultureInfo.InvariantCulture) + unit;

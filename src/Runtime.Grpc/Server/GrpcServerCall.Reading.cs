@@ -127,12 +127,21 @@ internal sealed partial class GrpcServerCall
             }
 
             var encoding = _httpContext.Request.Headers[GrpcProtocol.EncodingHeader].ToString();
+            if (encoding.Length == 0 || string.Equals(encoding, GrpcProtocol.IdentityEncoding, StringComparison.OrdinalIgnoreCase))
+            {
+                // A protocol violation, not an unsupported algorithm: the spec answers INTERNAL.
+                var name = encoding.Length == 0 ? "no grpc-encoding header" : $"grpc-encoding {encoding}";
+                throw new GrpcException(
+                    GrpcStatusCode.Internal,
+                    $"The request message has the compressed flag set but the request has {name}.");
+            }
+
             if (!GrpcMessageCompression.IsSupported(encoding))
             {
-                var name = encoding.Length == 0 ? "(no grpc-encoding)" : encoding;
+                // grpc-accept-encoding (set on every response) tells the client what to use instead.
                 throw new GrpcException(
                     GrpcStatusCode.Unimplemented,
-                    $"Message compressed with {name} is not supported; supported encodings: {GrpcProtocol.SupportedEncodings}.");
+                    $"Message compressed with {encoding} is not supported; supported encodings: {GrpcProtocol.SupportedEncodings}.");
             }
 
             return parser.ParseFrom(GrpcMessageCompression.Decompress(payload.ToArray(), _options.MaxReceiveMessageSize, "Request"));

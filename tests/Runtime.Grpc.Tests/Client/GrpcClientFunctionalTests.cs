@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Runtime.Grpc.Client;
 using Runtime.Grpc.Tests.Echo;
@@ -75,18 +74,25 @@ public sealed class GrpcClientFunctionalTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ServerStreamingAsync_EachWriteIsFlushed_FirstMessageArrivesBeforeHandlerEnds()
+    public async Task ServerStreamingAsync_EachWriteIsFlushed_FirstMessageArrivesWhileHandlerPaused()
     {
-        // 3 replies 2 s apart: the first must arrive long before the handler finishes.
-        var request = new CountRequest { Count = 3, Delay = Duration.FromTimeSpan(TimeSpan.FromSeconds(2)) };
+        // The handler writes one reply, then waits on a gate the test opens only after reading it:
+        // if writes were not flushed, the first reply would never arrive and this would time out.
+        var request = new CountRequest { Count = 3, PauseAfter = 1 };
         using var cancel = new CancellationTokenSource(TestTimeouts.Default);
-        var started = TimeProvider.System.GetTimestamp();
-        await using var slowStream = _client.ServerStreamingAsync(Count, request, CountReply.Parser).GetAsyncEnumerator(cancel.Token);
-        Assert.True(await slowStream.MoveNextAsync().AsTask().Within());
-        var elapsed = TimeProvider.System.GetElapsedTime(started);
+        await using var stream = _client.ServerStreamingAsync(Count, request, CountReply.Parser).GetAsyncEnumerator(cancel.Token);
 
-        Assert.InRange(elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3.5));
-        Assert.Equal(0, slowStream.Current.Index);
+        Assert.True(await stream.MoveNextAsync().AsTask().Within());
+        Assert.Equal(0, stream.Current.Index);
+        await _server.Echo.CountPaused.Task.Within();
+        Assert.False(_server.Echo.CountCompleted.Task.IsCompleted, "the handler finished before the gate opened");
+
+        _server.Echo.CountGate.SetResult();
+        Assert.True(await stream.MoveNextAsync().AsTask().Within());
+        Assert.True(await stream.MoveNextAsync().AsTask().Within());
+        Assert.Equal(2, stream.Current.Index);
+        Assert.False(await stream.MoveNextAsync().AsTask().Within());
+        await _server.Echo.CountCompleted.Task.Within();
     }
 
     [Fact]
@@ -151,10 +157,12 @@ public sealed class GrpcClientFunctionalTests : IAsyncLifetime
     [Fact]
     public async Task UnaryAsync_DeadlinePasses_DeadlineExceededAndHandlerTokenCancelled()
     {
-        var request = new SlowRequest { Delay = Duration.FromTimeSpan(TimeSpan.FromSeconds(30)) };
+        // The handler waits for its token alone, so only the deadline can end the call. A warm
+        // connection and a deadline of a second leave the request ample time to reach the handler.
+        await _client.UnaryAsync(Echo, new EchoRequest(), EchoReply.Parser).Within();
 
         var error = await Assert.ThrowsAsync<GrpcException>(() =>
-            _client.UnaryAsync(Slow, request, EchoReply.Parser, new GrpcCallOptions { Timeout = TimeSpan.FromMilliseconds(300) })).Within();
+            _client.UnaryAsync(Slow, new SlowRequest(), EchoReply.Parser, new GrpcCallOptions { Timeout = TimeSpan.FromSeconds(1) })).Within();
 
         Assert.Equal(GrpcStatusCode.DeadlineExceeded, error.Status);
         Assert.True(await _server.Echo.SlowCancelled.Task.Within());
@@ -168,9 +176,8 @@ public sealed class GrpcClientFunctionalTests : IAsyncLifetime
     {
         // Send a short grpc-timeout but give the client's own timer no chance to win: the server answers.
         using var raw = new HttpClient(new SocketsHttpHandler());
-        var frame = new byte[5 + new SlowRequest { Delay = Duration.FromTimeSpan(TimeSpan.FromSeconds(30)) }.CalculateSize()];
-        new SlowRequest { Delay = Duration.FromTimeSpan(TimeSpan.FromSeconds(30)) }.WriteTo(frame.AsSpan(5));
-        frame[4] = (byte)(frame.Length - 5);
+        // An empty SlowRequest: the handler waits for its token alone, so only the deadline ends it.
+        var frame = new byte[5];
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_server.Address, Slow))
         {
             Version = HttpVersion.Version20,
@@ -193,7 +200,7 @@ public sealed class GrpcClientFunctionalTests : IAsyncLifetime
     {
         using var cancel = new CancellationTokenSource();
         var call = _client.UnaryAsync(
-            Slow, new SlowRequest { Delay = Duration.FromTimeSpan(TimeSpan.FromSeconds(30)) }, EchoReply.Parser, cancellationToken: cancel.Token);
+            Slow, new SlowRequest(), EchoReply.Parser, cancellationToken: cancel.Token);
         await _server.Echo.SlowStarted.Task.Within();
 
         await cancel.CancelAsync();
@@ -206,14 +213,19 @@ public sealed class GrpcClientFunctionalTests : IAsyncLifetime
     [Fact]
     public async Task ServerStreamingAsync_ConsumerStopsEarly_ServerHandlerCancelled()
     {
-        var request = new CountRequest { Count = 1000, Delay = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(20)) };
-        await foreach (var reply in _client.ServerStreamingAsync(Count, request, CountReply.Parser))
+        // After 3 replies the handler waits on a gate that never opens: only the reset can end it.
+        var request = new CountRequest { Count = 1000, PauseAfter = 3 };
+        using var cancel = new CancellationTokenSource(TestTimeouts.Default);
+        await foreach (var reply in _client.ServerStreamingAsync(Count, request, CountReply.Parser).WithCancellation(cancel.Token))
         {
             if (reply.Index == 2)
             {
                 break;
             }
         }
+
+        Assert.True(await _server.Echo.CountCancelled.Task.Within());
+        Assert.False(_server.Echo.CountCompleted.Task.IsCompleted, "the handler ran to completion instead of being cancelled");
 
         // The break reset the stream; the server must not log it as an error (checked in DisposeAsync).
         var call = await _client.UnaryAsync(Echo, new EchoRequest { Text = "still fine" }, EchoReply.Parser).Within();

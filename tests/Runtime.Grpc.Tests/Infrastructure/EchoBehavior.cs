@@ -15,6 +15,18 @@ internal sealed class EchoBehavior
     /// <summary>Completes with the context of the last Slow call once it started.</summary>
     public TaskCompletionSource<GrpcCallContext> SlowStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Completes with true when a Count call's handler ended with its token cancelled.</summary>
+    public TaskCompletionSource<bool> CountCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once a Count call wrote <c>pause_after</c> replies and is waiting on <see cref="CountGate"/>.</summary>
+    public TaskCompletionSource CountPaused { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>A paused Count call resumes when the test completes this; until then only cancellation ends it.</summary>
+    public TaskCompletionSource CountGate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once a Count call's handler returned normally.</summary>
+    public TaskCompletionSource CountCompleted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public GrpcServiceDefinition Define() =>
         GrpcServiceDefinition.For(EchoReflection.Descriptor.Services[0])
             .Unary<EchoRequest, EchoReply>("Echo", EchoAsync)
@@ -29,27 +41,42 @@ internal sealed class EchoBehavior
         return Task.FromResult(new EchoReply { Text = request.Text + suffix, PayloadLength = request.Payload.Length });
     }
 
-    private static async Task CountAsync(CountRequest request, IGrpcStreamWriter<CountReply> writer, GrpcCallContext context)
+    private async Task CountAsync(CountRequest request, IGrpcStreamWriter<CountReply> writer, GrpcCallContext context)
     {
-        for (var i = 0; i < request.Count; i++)
+        try
         {
-            if (request.FailAfter > 0 && i == request.FailAfter)
+            for (var i = 0; i < request.Count; i++)
             {
-                throw new GrpcException(GrpcStatusCode.Aborted, $"stopped after {i} replies");
-            }
+                if (request.FailAfter > 0 && i == request.FailAfter)
+                {
+                    throw new GrpcException(GrpcStatusCode.Aborted, $"stopped after {i} replies");
+                }
 
-            if (request.Delay is { } delay)
-            {
-                await Task.Delay(delay.ToTimeSpan(), context.CancellationToken);
-            }
+                if (request.PauseAfter > 0 && i == request.PauseAfter)
+                {
+                    CountPaused.TrySetResult();
+                    await CountGate.Task.WaitAsync(context.CancellationToken);
+                }
 
-            await writer.WriteAsync(new CountReply
-            {
-                Index = i,
-                Stamp = new CountReply.Types.Stamp { Sequence = i * 10 },
-                Parity = i % 2 == 0 ? CountReply.Types.Parity.Even : CountReply.Types.Parity.Odd,
-            });
+                await writer.WriteAsync(new CountReply
+                {
+                    Index = i,
+                    Stamp = new CountReply.Types.Stamp { Sequence = i * 10 },
+                    Parity = i % 2 == 0 ? CountReply.Types.Parity.Even : CountReply.Types.Parity.Odd,
+                });
+            }
         }
+        finally
+        {
+            // Checked on the way out rather than with token.Register: the handler can unwind inline
+            // inside the token's callbacks and dispose a registration before it runs.
+            if (context.CancellationToken.IsCancellationRequested)
+            {
+                CountCancelled.TrySetResult(true);
+            }
+        }
+
+        CountCompleted.TrySetResult();
     }
 
     private static Task<EchoReply> Fail(FailRequest request, GrpcCallContext context)
@@ -69,7 +96,8 @@ internal sealed class EchoBehavior
         SlowStarted.TrySetResult(context);
         try
         {
-            await Task.Delay(request.Delay.ToTimeSpan(), context.CancellationToken);
+            // Without a delay the call waits for its token alone: only a deadline or a cancel ends it.
+            await Task.Delay(request.Delay?.ToTimeSpan() ?? Timeout.InfiniteTimeSpan, context.CancellationToken);
         }
         catch (OperationCanceledException)
         {

@@ -42,4 +42,32 @@ public sealed class GrpcTimeoutTests
         Assert.True(GrpcTimeout.TryParse(header, out var parsed));
         Assert.True(parsed >= timeout, $"{header} parsed as {parsed}, shorter than {timeout}");
     }
+
+    public static TheoryData<long, string> HugeTimeouts => new()
+    {
+        // Just past where ticks * 100 overflowed a long and used to format as a negative "n" value.
+        { (long.MaxValue / 100) + 1, "2562048H" },
+        { TimeSpan.FromDays(365 * 1000).Ticks, "8760000H" },
+        { TimeSpan.FromHours(99_999_999).Ticks, "99999999H" },
+        { TimeSpan.FromHours(99_999_999).Ticks + 1, "99999999H" },
+        { TimeSpan.MaxValue.Ticks, "99999999H" },
+    };
+
+    [Theory]
+    [MemberData(nameof(HugeTimeouts))]
+    public void Format_HugeTimeout_ClampsToEncodableHours(long ticks, string expected)
+    {
+        var header = GrpcTimeout.Format(TimeSpan.FromTicks(ticks));
+
+        Assert.Equal(expected, header);
+        Assert.True(GrpcTimeout.TryParse(header, out var parsed), $"{header} does not parse");
+        Assert.True(parsed > TimeSpan.Zero, $"{header} parsed as {parsed}");
+    }
+
+    [Theory]
+    [InlineData(999_999, "99999900n")]
+    [InlineData(1_000_000, "100000u")]
+    [InlineData(-5, "0n")]
+    public void Format_AtNanosecondBoundary_PicksUnitThatFits(long ticks, string expected) =>
+        Assert.Equal(expected, GrpcTimeout.Format(TimeSpan.FromTicks(ticks)));
 }
