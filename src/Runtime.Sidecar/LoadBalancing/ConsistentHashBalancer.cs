@@ -8,7 +8,8 @@ namespace Runtime.Sidecar.LoadBalancing;
 /// Consistent hashing on a ring of virtual nodes (Envoy's ring hash). Istio's <c>ringHash.minimumRingSize</c>,
 /// the deprecated top-level <c>minimumRingSize</c> and <c>maglev.tableSize</c> all size the same ring: Maglev's
 /// lookup table is a different way to get the same property (a key keeps its endpoint while the endpoint set is
-/// stable, and only about 1/n of keys move when one endpoint changes), so one implementation serves both.
+/// stable, and most keys keep it when one endpoint comes or goes), so one implementation serves both. As in
+/// Envoy, each endpoint gets ceil(ringSize / endpoints) virtual nodes named after its address.
 /// A request with no hash key (header, cookie or parameter absent) gets a random endpoint, as in Envoy.
 /// </summary>
 internal sealed class ConsistentHashBalancer : LoadBalancer
