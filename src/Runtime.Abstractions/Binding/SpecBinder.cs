@@ -116,9 +116,16 @@ internal sealed class SpecBinder
 
     private MeshDuration? BindDuration(JsonElement element, string path)
     {
-        if (element.ValueKind == JsonValueKind.String && MeshDuration.TryParse(element.GetString(), out var duration))
+        string? reason = null;
+        if (element.ValueKind == JsonValueKind.String && MeshDuration.TryParse(element.GetString(), out var duration, out reason))
         {
             return duration;
+        }
+
+        if (reason == "duration too large")
+        {
+            _issues.Error(path, $"invalid duration {Describe(element)}: duration too large", "use at most about 29 years, for example \"8760h\"");
+            return null;
         }
 
         var fix = element.ValueKind == JsonValueKind.Number ? $"add a unit: \"{element.GetRawText()}s\"" : "write it like \"30s\", \"100ms\" or \"1h30m\"";

@@ -12,13 +12,21 @@ namespace Runtime.Abstractions.Common;
 public readonly record struct MeshDuration(TimeSpan Value, string Text, bool IsWholeMilliseconds)
 {
     private const decimal NanosPerTick = 100m;
+    private const decimal MaxNanos = (decimal)long.MaxValue * NanosPerTick;
 
     /// <summary>Parses Go duration syntax; returns <see langword="false"/> for anything else.</summary>
     /// <param name="text">Text such as <c>1h30m</c>.</param>
     /// <param name="duration">The parsed duration.</param>
-    public static bool TryParse(string? text, out MeshDuration duration)
+    public static bool TryParse(string? text, out MeshDuration duration) => TryParse(text, out duration, out _);
+
+    /// <summary>Parses Go duration syntax; on failure says why (for example <c>duration too large</c>).</summary>
+    /// <param name="text">Text such as <c>1h30m</c>.</param>
+    /// <param name="duration">The parsed duration.</param>
+    /// <param name="error">Why the text is not a duration, or <see langword="null"/> on success.</param>
+    public static bool TryParse(string? text, out MeshDuration duration, out string? error)
     {
         duration = default;
+        error = "not a duration";
         if (string.IsNullOrEmpty(text) || text.Length > 64)
         {
             return false;
@@ -34,6 +42,7 @@ public readonly record struct MeshDuration(TimeSpan Value, string Text, bool IsW
         if (span is "0")
         {
             duration = new MeshDuration(TimeSpan.Zero, text, true);
+            error = null;
             return true;
         }
 
@@ -63,11 +72,14 @@ public readonly record struct MeshDuration(TimeSpan Value, string Text, bool IsW
                 return false;
             }
 
-            nanos += number * unit;
-            if (nanos > (decimal)TimeSpan.MaxValue.Ticks * NanosPerTick)
+            // Checked before multiplying: decimal arithmetic throws on overflow (99999999999999999h).
+            if (number > (MaxNanos - nanos) / unit)
             {
+                error = "duration too large";
                 return false;
             }
+
+            nanos += number * unit;
 
             span = span[unitLength..];
         }
@@ -75,6 +87,7 @@ public readonly record struct MeshDuration(TimeSpan Value, string Text, bool IsW
         var ticks = (long)decimal.Round(nanos / NanosPerTick);
         var whole = decimal.Truncate(nanos) == nanos && nanos % 1_000_000m == 0;
         duration = new MeshDuration(TimeSpan.FromTicks(negative ? -ticks : ticks), text, whole);
+        error = null;
         return true;
     }
 

@@ -16,4 +16,10 @@ public sealed record HttpRetry
 
     /// <summary>Whether retries may go to other localities.</summary>
     public bool? RetryRemoteLocalities { get; init; }
+
+    /// <summary>Whether a retry avoids hosts already tried for this request.</summary>
+    public bool? RetryIgnorePreviousHosts { get; init; }
+
+    /// <summary>Base interval of the exponential back-off between retries.</summary>
+    public MeshDuration? Backoff { get; init; }
 }

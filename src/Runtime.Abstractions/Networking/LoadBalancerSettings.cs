@@ -16,4 +16,7 @@ public sealed record LoadBalancerSettings
 
     /// <summary>Ramp-up period for new endpoints.</summary>
     public MeshDuration? WarmupDurationSecs { get; init; }
+
+    /// <summary>Ramp-up of new endpoints with a shape; supersedes <c>warmupDurationSecs</c>.</summary>
+    public WarmupSettings? Warmup { get; init; }
 }

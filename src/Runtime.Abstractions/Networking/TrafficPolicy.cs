@@ -23,4 +23,7 @@ public sealed record TrafficPolicy
 
     /// <summary>Sends a PROXY protocol header upstream.</summary>
     public ProxyProtocolSettings? ProxyProtocol { get; init; }
+
+    /// <summary>Caps retries to a share of active requests.</summary>
+    public RetryBudget? RetryBudget { get; init; }
 }

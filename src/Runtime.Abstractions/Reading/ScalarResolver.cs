@@ -42,9 +42,13 @@ internal static partial class ScalarResolver
 
         if (DecimalInteger().IsMatch(text))
         {
-            return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
-                ? JsonValue.Create(value)
-                : JsonValue.Create(double.Parse(text, CultureInfo.InvariantCulture));
+            if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            {
+                return JsonValue.Create(value);
+            }
+
+            // Beyond long, keep the float branch's rule: a value JSON cannot hold (309+ digits is infinity) is an error.
+            return Finite(text, double.Parse(text, CultureInfo.InvariantCulture), out error);
         }
 
         if (text.StartsWith("0x", StringComparison.Ordinal) && long.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hex) && hex >= 0)
@@ -59,14 +63,7 @@ internal static partial class ScalarResolver
 
         if (Float().IsMatch(text))
         {
-            var number = double.Parse(text, CultureInfo.InvariantCulture);
-            if (double.IsFinite(number))
-            {
-                return JsonValue.Create(number);
-            }
-
-            error = $"number {text} is too large";
-            return null;
+            return Finite(text, double.Parse(text, CultureInfo.InvariantCulture), out error);
         }
 
         if (Special().IsMatch(text))
@@ -76,6 +73,19 @@ internal static partial class ScalarResolver
         }
 
         return JsonValue.Create(text);
+    }
+
+    private static JsonValue? Finite(string text, double number, out string? error)
+    {
+        if (double.IsFinite(number))
+        {
+            error = null;
+            return JsonValue.Create(number);
+        }
+
+        var shown = text.Length <= 24 ? text : $"{text[..20]}... ({text.Length} characters)";
+        error = $"number {shown} is too large to represent as a number";
+        return null;
     }
 
     [GeneratedRegex("^[-+]?[0-9]+$")]

@@ -18,6 +18,9 @@ public sealed record TracingConfig
     /// <summary>Extra span tags by name.</summary>
     public IReadOnlyDictionary<string, CustomTag>? CustomTags { get; init; }
 
+    /// <summary>Whether Istio's own tags (such as the canonical service) are added to spans.</summary>
+    public bool? EnableIstioTags { get; init; }
+
     /// <summary>Samples on the request id.</summary>
     public bool? UseRequestIdForTraceSampling { get; init; }
 }

@@ -7,11 +7,13 @@ namespace Runtime.Abstractions.Validation;
 /// <summary>One authorization rule: non-empty sources and operations, valid values, known condition keys.</summary>
 internal static class AuthorizationRuleRules
 {
-    private static readonly string[] ConditionKeyPrefixes =
+    // Istio's condition keys (pkg/config/security): map-style keys need a non-empty [name], the rest match exactly.
+    private static readonly string[] MapKeyPrefixes = ["request.headers", "request.experimental.inline.headers", "request.auth.claims", "experimental.envoy.filters."];
+
+    private static readonly string[] ExactKeys =
     [
-        "request.headers[", "request.auth.claims[", "request.auth.principal", "request.auth.audiences", "request.auth.presenter",
-        "source.ip", "remote.ip", "source.namespace", "source.principal", "source.serviceAccount", "destination.ip",
-        "destination.port", "connection.sni", "experimental.envoy.filters.",
+        "request.auth.principal", "request.auth.audiences", "request.auth.presenter", "source.ip", "remote.ip", "source.namespace",
+        "source.principal", "source.serviceAccount", "destination.ip", "destination.port", "connection.sni",
     ];
 
     public static void Validate(string path, AuthorizationRule rule, IssueSink issues)
@@ -34,7 +36,15 @@ internal static class AuthorizationRuleRules
             {
                 issues.Error($"{conditionPath}.key", "condition key is required", "add key: request.headers[x-user]");
             }
-            else if (!ConditionKeyPrefixes.Any(p => condition.Key.StartsWith(p, StringComparison.Ordinal)))
+            else if (MapKeyPrefixes.Any(p => condition.Key.StartsWith(p, StringComparison.Ordinal)))
+            {
+                var open = condition.Key.IndexOf('[', StringComparison.Ordinal);
+                if (!condition.Key.EndsWith(']') || open <= 0 || open >= condition.Key.Length - 2)
+                {
+                    issues.Error($"{conditionPath}.key", $"condition key '{condition.Key}' should have the form name[key]", "write it like request.headers[x-user]");
+                }
+            }
+            else if (!ExactKeys.Contains(condition.Key, StringComparer.Ordinal))
             {
                 issues.Error($"{conditionPath}.key", $"unknown condition key '{condition.Key}'", "use a supported key such as request.headers[name], source.ip or request.auth.claims[name]");
             }
@@ -109,9 +119,10 @@ internal static class AuthorizationRuleRules
     {
         for (var i = 0; i < (ports?.Count ?? 0); i++)
         {
-            if (!int.TryParse(ports![i], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+            // Istio accepts 0..65535 here (pkg/config/security ValidatePorts).
+            if (!int.TryParse(ports![i], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
             {
-                issues.Error($"{path}[{i}]", $"port '{ports[i]}' is not a number from 1 to 65535", "write the port as a quoted number, for example \"8080\"");
+                issues.Error($"{path}[{i}]", $"port '{ports[i]}' is not a number from 0 to 65535", "write the port as a quoted number, for example \"8080\"");
             }
         }
     }
@@ -121,13 +132,7 @@ internal static class AuthorizationRuleRules
         Values(path, paths, issues);
         for (var i = 0; i < (paths?.Count ?? 0); i++)
         {
-            var value = paths![i];
-            var inner = value.Length > 2 ? value[1..^1] : "";
-            // Istio matches paths exactly, by prefix ("/api/*"), by suffix ("*.png") or as "*"; path templates use {*} and {**}.
-            if (value != "*" && inner.Replace("{*}", "", StringComparison.Ordinal).Replace("{**}", "", StringComparison.Ordinal).Contains('*', StringComparison.Ordinal))
-            {
-                issues.Error($"{path}[{i}]", $"path '{value}' has a '*' in the middle; only a leading or trailing '*' (or '*' alone) is allowed", "use a prefix such as /a/* or a path template such as /a/{*}/b");
-            }
+            PathTemplateRules.Validate($"{path}[{i}]", paths![i], issues);
         }
     }
 }

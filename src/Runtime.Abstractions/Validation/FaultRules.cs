@@ -22,7 +22,8 @@ internal static class FaultRules
         {
             if (delay.FixedDelay is null && delay.ExponentialDelay is null)
             {
-                issues.Error($"{path}.delay.fixedDelay", "delay needs fixedDelay", "add fixedDelay: 5s");
+                // Istio accepts this; it injects no delay.
+                issues.Warning($"{path}.delay.fixedDelay", "delay sets no fixedDelay, so no delay is injected", "add fixedDelay: 5s");
             }
 
             DurationRules.Validate($"{path}.delay.fixedDelay", delay.FixedDelay, issues);
@@ -34,12 +35,18 @@ internal static class FaultRules
         if (fault.Abort is FaultAbort abort)
         {
             var kinds = (abort.HttpStatus is null ? 0 : 1) + (abort.GrpcStatus is null ? 0 : 1) + (abort.Http2Error is null ? 0 : 1);
-            if (kinds != 1)
+            if (kinds == 0)
             {
-                issues.Error($"{path}.abort", kinds == 0 ? "abort needs httpStatus, grpcStatus or http2Error" : "abort sets more than one of httpStatus, grpcStatus and http2Error", "set exactly one, for example httpStatus: 503");
+                // Istio only warns: the abort is configured but does nothing.
+                issues.Warning($"{path}.abort", "abort sets none of httpStatus, grpcStatus and http2Error, so nothing is aborted", "set one, for example httpStatus: 503");
+            }
+            else if (kinds > 1)
+            {
+                issues.Error($"{path}.abort", "abort sets more than one of httpStatus, grpcStatus and http2Error", "set exactly one, for example httpStatus: 503");
             }
 
-            if (abort.HttpStatus is int status && status is < 200 or > 599)
+            // Istio's range check lets 600 through; so do we.
+            if (abort.HttpStatus is int status && status is < 200 or > 600)
             {
                 issues.Error($"{path}.abort.httpStatus", $"httpStatus {status} is outside 200..599", "use an HTTP status such as 503");
             }

@@ -6,7 +6,8 @@ namespace Runtime.Abstractions.Validation;
 /// <summary>Istio's Gateway rules: servers with ports, hosts and consistent TLS; unique port names.</summary>
 internal sealed class GatewayValidator : SpecValidator<GatewaySpec>
 {
-    private static readonly HashSet<string> Protocols = ["HTTP", "HTTPS", "GRPC", "GRPC-WEB", "HTTP2", "MONGO", "TCP", "TLS", "REDIS", "MYSQL", "UDP"];
+    // Istio's protocol.Parse, compared case-insensitively.
+    private static readonly HashSet<string> Protocols = new(["HTTP", "HTTPS", "GRPC", "GRPC-WEB", "HTTP2", "HTTP_PROXY", "MONGO", "TCP", "TLS", "REDIS", "MYSQL", "UDP"], StringComparer.OrdinalIgnoreCase);
 
     protected override void Validate(GatewaySpec spec, IssueSink issues)
     {
@@ -46,7 +47,7 @@ internal sealed class GatewayValidator : SpecValidator<GatewaySpec>
 
         NetworkRules.ValidatePort($"{path}.number", port.Number, issues, required: true);
         NetworkRules.ValidatePort($"{path}.targetPort", port.TargetPort, issues);
-        if (port.Protocol is null || !Protocols.Contains(port.Protocol.ToUpperInvariant()))
+        if (port.Protocol is null || !Protocols.Contains(port.Protocol))
         {
             issues.Error($"{path}.protocol", $"protocol '{port.Protocol}' is not supported", $"use one of {string.Join(", ", Protocols)}");
         }

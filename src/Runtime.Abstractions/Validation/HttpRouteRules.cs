@@ -6,8 +6,6 @@ namespace Runtime.Abstractions.Validation;
 /// <summary>Istio's rules for one HTTP route of a VirtualService.</summary>
 internal static class HttpRouteRules
 {
-    private static readonly int[] RedirectCodes = [301, 302, 303, 307, 308];
-
     public static void Validate(string path, HttpRoute route, IssueSink issues)
     {
         ValidateActions(path, route, issues);
@@ -55,7 +53,8 @@ internal static class HttpRouteRules
             issues.Error(path, $"HTTP route sets {string.Join(" and ", actions)}; only one of route, redirect, directResponse and delegate is allowed", $"keep only {actions[0]}");
         }
 
-        if (route.DirectResponse is { Status: var status } && status is not (>= 200 and <= 599))
+        // Istio's range check lets 600 through; so do we.
+        if (route.DirectResponse is { Status: var status } && status is not (>= 200 and <= 600))
         {
             issues.Error($"{path}.directResponse.status", $"status {status?.ToString() ?? "(missing)"} is not an HTTP status from 200 to 599", "use a status such as 200 or 503");
         }
@@ -80,9 +79,10 @@ internal static class HttpRouteRules
             return;
         }
 
-        if (redirect.RedirectCode is int code && code != 0 && !RedirectCodes.Contains(code))
+        // Istio accepts any 3xx code (0 means the default, 301).
+        if (redirect.RedirectCode is int code && code != 0 && code is < 300 or > 399)
         {
-            issues.Error($"{path}.redirectCode", $"redirect code {code} is not a redirect status", "use 301, 302, 303, 307 or 308");
+            issues.Error($"{path}.redirectCode", $"redirect code {code} is not a redirect status (3xx)", "use a 3xx code such as 301, 302, 307 or 308");
         }
 
         if (redirect.Port is not null && redirect.DerivePort is not null)
@@ -106,6 +106,7 @@ internal static class HttpRouteRules
         }
 
         DurationRules.Validate($"{path}.perTryTimeout", retries.PerTryTimeout, issues);
+        DurationRules.Validate($"{path}.backoff", retries.Backoff, issues);
         var conditions = retries.RetryOn?.Split(',') ?? [];
         if (conditions.Any(c => c.Trim().Length == 0))
         {

@@ -18,13 +18,10 @@ internal sealed class PeerAuthenticationValidator : SpecValidator<PeerAuthentica
             issues.Error("spec.portLevelMtls", "portLevelMtls needs a workload selector", "add selector: { matchLabels: { app: my-app } }");
         }
 
-        foreach (var (port, mtls) in spec.PortLevelMtls)
+        foreach (var port in spec.PortLevelMtls.Keys)
         {
+            // A port entry without mode is UNSET (inherits), which Istio accepts.
             NetworkRules.ValidatePort($"spec.portLevelMtls.{port}", port, issues);
-            if (mtls.Mode is null)
-            {
-                issues.Error($"spec.portLevelMtls.{port}.mode", $"port {port} sets no mTLS mode", "add mode: STRICT, PERMISSIVE or DISABLE");
-            }
         }
     }
 }

@@ -28,7 +28,13 @@ internal sealed class RequestAuthenticationValidator : SpecValidator<RequestAuth
 
         if (rule.Jwks is not null && rule.JwksUri is not null)
         {
-            issues.Error(path, "jwks and jwksUri cannot both be set", "keep only one of them");
+            // Istio accepts both and uses the inline jwks.
+            issues.Warning(path, "jwks and jwksUri are both set; only one of them takes effect", "keep only one of them");
+        }
+
+        if (!string.IsNullOrEmpty(rule.Jwks) && !IsJsonObject(rule.Jwks))
+        {
+            issues.Error($"{path}.jwks", "jwks is not a JSON Web Key Set (a JSON object)", "paste the JSON document, for example {\"keys\": [...]}");
         }
 
         if (rule.JwksUri is not null && (!Uri.TryCreate(rule.JwksUri, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
@@ -46,7 +52,11 @@ internal sealed class RequestAuthenticationValidator : SpecValidator<RequestAuth
 
         for (var i = 0; i < (rule.FromHeaders?.Count ?? 0); i++)
         {
-            HeaderRules.ValidateName($"{path}.fromHeaders[{i}].name", rule.FromHeaders![i].Name, issues);
+            // Istio only requires a name here.
+            if (string.IsNullOrEmpty(rule.FromHeaders![i].Name))
+            {
+                issues.Error($"{path}.fromHeaders[{i}].name", "header name must not be empty", "name the header, for example Authorization");
+            }
         }
 
         for (var i = 0; i < (rule.OutputClaimToHeaders?.Count ?? 0); i++)
@@ -65,5 +75,18 @@ internal sealed class RequestAuthenticationValidator : SpecValidator<RequestAuth
         }
 
         DurationRules.Validate($"{path}.timeout", rule.Timeout, issues);
+    }
+
+    private static bool IsJsonObject(string text)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(text);
+            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
     }
 }

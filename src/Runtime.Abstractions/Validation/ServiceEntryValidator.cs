@@ -17,6 +17,10 @@ internal sealed class ServiceEntryValidator : SpecValidator<ServiceEntrySpec>
         for (var i = 0; i < (spec.Hosts?.Count ?? 0); i++)
         {
             HostRules.Validate($"spec.hosts[{i}]", spec.Hosts![i], issues, allowIp: false);
+            if (HostRules.IsPartialWildcard(spec.Hosts[i]))
+            {
+                issues.Warning($"spec.hosts[{i}]", $"partial wildcard host '{spec.Hosts[i]}' is not supported by Istio for ServiceEntries", "use a '*.' prefix such as *.example.com");
+            }
         }
 
         NetworkRules.ValidateIpsOrCidrs("spec.addresses", spec.Addresses, issues);
@@ -67,7 +71,8 @@ internal sealed class ServiceEntryValidator : SpecValidator<ServiceEntrySpec>
                 issues.Error("spec.endpoints", "resolution NONE uses the original destination, so endpoints are not allowed", "remove endpoints or use resolution: STATIC");
                 break;
             case ServiceResolution.Static when endpoints == 0 && spec.WorkloadSelector is null:
-                issues.Error("spec.endpoints", "resolution STATIC needs endpoints or a workloadSelector", "add endpoints: [{ address: 10.0.0.1 }]");
+                // Istio accepts this; the service has no endpoints until some are added.
+                issues.Warning("spec.endpoints", "resolution STATIC without endpoints or a workloadSelector has no endpoints to send traffic to", "add endpoints: [{ address: 10.0.0.1 }]");
                 break;
             case ServiceResolution.Static:
                 for (var i = 0; i < endpoints; i++)

@@ -21,9 +21,15 @@ internal sealed class TelemetryValidator : SpecValidator<TelemetrySpec>
             foreach (var (name, tag) in tracing.CustomTags ?? new Dictionary<string, CustomTag>())
             {
                 var sources = (tag.Literal is null ? 0 : 1) + (tag.Environment is null ? 0 : 1) + (tag.Header is null ? 0 : 1);
-                if (sources != 1)
+                var tagPath = Binding.FieldPath.Field($"spec.tracing[{i}].customTags", name);
+                if (sources > 1)
                 {
-                    issues.Error(Binding.FieldPath.Field($"spec.tracing[{i}].customTags", name), $"custom tag '{name}' must set exactly one of literal, environment and header", "keep exactly one source");
+                    issues.Error(tagPath, $"custom tag '{name}' must set only one of literal, environment and header", "keep exactly one source");
+                }
+                else if (sources == 0)
+                {
+                    // Istio accepts this; the tag is never added.
+                    issues.Warning(tagPath, $"custom tag '{name}' sets none of literal, environment and header, so it adds nothing", "add literal: { value: ... }");
                 }
             }
         }

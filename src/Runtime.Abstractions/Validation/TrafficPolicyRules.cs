@@ -27,10 +27,16 @@ internal static class TrafficPolicyRules
     {
         if (lb?.ConsistentHash is ConsistentHashSettings hash)
         {
-            var keys = new object?[] { hash.HttpHeaderName, hash.HttpCookie, hash.UseSourceIp == true ? true : null, hash.HttpQueryParameterName }.Count(k => k is not null);
-            if (keys != 1)
+            // A one-of in Istio's API: several keys are rejected, but none is allowed (Istio does not require a key).
+            var keys = new object?[] { hash.HttpHeaderName, hash.HttpCookie, hash.UseSourceIp, hash.HttpQueryParameterName }.Count(k => k is not null);
+            if (keys > 1)
             {
-                issues.Error($"{path}.loadBalancer.consistentHash", keys == 0 ? "consistent hash needs a key" : "consistent hash sets more than one key", "set exactly one of httpHeaderName, httpCookie, useSourceIp and httpQueryParameterName");
+                issues.Error($"{path}.loadBalancer.consistentHash", "consistent hash sets more than one key", "set only one of httpHeaderName, httpCookie, useSourceIp and httpQueryParameterName");
+            }
+
+            if (hash.HttpCookie is { Name: null or "" })
+            {
+                issues.Error($"{path}.loadBalancer.consistentHash.httpCookie.name", "the hash cookie needs a name", "add name: session");
             }
         }
 
@@ -39,12 +45,16 @@ internal static class TrafficPolicyRules
             issues.Error($"{path}.loadBalancer", "load balancer sets both simple and consistentHash", "keep only one of them");
         }
 
+        // httpCookie.ttl is not checked: Istio accepts any value, and 0s asks for a session cookie.
         DurationRules.Validate($"{path}.loadBalancer.warmupDurationSecs", lb?.WarmupDurationSecs, issues);
-        DurationRules.Validate($"{path}.loadBalancer.consistentHash.httpCookie.ttl", lb?.ConsistentHash?.HttpCookie?.Ttl, issues);
+        DurationRules.Validate($"{path}.loadBalancer.warmup.duration", lb?.Warmup?.Duration, issues);
+
         DurationRules.Validate($"{path}.connectionPool.tcp.connectTimeout", pool?.Tcp?.ConnectTimeout, issues);
-        DurationRules.Validate($"{path}.connectionPool.tcp.idleTimeout", pool?.Tcp?.IdleTimeout, issues);
+        DurationRules.ValidateZeroDisables($"{path}.connectionPool.tcp.idleTimeout", pool?.Tcp?.IdleTimeout, issues);
         DurationRules.Validate($"{path}.connectionPool.tcp.maxConnectionDuration", pool?.Tcp?.MaxConnectionDuration, issues);
-        DurationRules.Validate($"{path}.connectionPool.http.idleTimeout", pool?.Http?.IdleTimeout, issues);
+        DurationRules.ValidateZeroDisables($"{path}.connectionPool.http.idleTimeout", pool?.Http?.IdleTimeout, issues);
+        DurationRules.Validate($"{path}.connectionPool.tcp.tcpKeepalive.time", pool?.Tcp?.TcpKeepalive?.Time, issues);
+        DurationRules.Validate($"{path}.connectionPool.tcp.tcpKeepalive.interval", pool?.Tcp?.TcpKeepalive?.Interval, issues);
         NonNegative($"{path}.connectionPool.tcp.maxConnections", pool?.Tcp?.MaxConnections, issues);
         NonNegative($"{path}.connectionPool.http.http1MaxPendingRequests", pool?.Http?.Http1MaxPendingRequests, issues);
         NonNegative($"{path}.connectionPool.http.http2MaxRequests", pool?.Http?.Http2MaxRequests, issues);

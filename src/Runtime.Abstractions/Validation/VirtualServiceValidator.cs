@@ -29,6 +29,8 @@ internal sealed class VirtualServiceValidator : SpecValidator<VirtualServiceSpec
             HttpRouteRules.Validate($"spec.http[{i}]", spec.Http![i], issues);
         }
 
+        ValidateJwtClaimRoutes(spec, issues);
+
         for (var i = 0; i < (spec.Tcp?.Count ?? 0); i++)
         {
             var path = $"spec.tcp[{i}]";
@@ -45,6 +47,31 @@ internal sealed class VirtualServiceValidator : SpecValidator<VirtualServiceSpec
         for (var i = 0; i < (spec.Tls?.Count ?? 0); i++)
         {
             ValidateTlsRoute($"spec.tls[{i}]", spec.Tls![i], issues);
+        }
+    }
+
+    private static void ValidateJwtClaimRoutes(VirtualServiceSpec spec, IssueSink issues)
+    {
+        // Like Istio: claim-based routing runs only on gateways, so it is an error when the rules also apply to sidecars.
+        var gateways = spec.Gateways ?? [];
+        if (gateways.Count > 0 && !gateways.Contains("mesh", StringComparer.Ordinal))
+        {
+            return;
+        }
+
+        for (var i = 0; i < (spec.Http?.Count ?? 0); i++)
+        {
+            for (var m = 0; m < (spec.Http![i].Match?.Count ?? 0); m++)
+            {
+                var match = spec.Http[i].Match![m];
+                foreach (var (field, headers) in new[] { ("headers", match.Headers), ("withoutHeaders", match.WithoutHeaders) })
+                {
+                    foreach (var name in (headers?.Keys ?? []).Where(HeaderRules.IsJwtClaim))
+                    {
+                        issues.Error(Binding.FieldPath.Field($"spec.http[{i}].match[{m}].{field}", name), $"JWT claim routing ('{name}') only works on gateways, but this VirtualService applies to sidecars", "list the ingress gateway under gateways: (without mesh)");
+                    }
+                }
+            }
         }
     }
 

@@ -30,7 +30,19 @@ public class MeshDurationTests
     [InlineData("s")]
     [InlineData("1..5s")]
     [InlineData("99999999999999h")]
+    [InlineData("99999999999999999h")]
+    [InlineData("9999999999999999999999999999h")]
     public void TryParse_Invalid_ReturnsFalse(string text) => Assert.False(MeshDuration.TryParse(text, out _));
+
+    [Theory]
+    [InlineData("99999999999999999h")]
+    [InlineData("1h99999999999999999999999999m")]
+    [InlineData("2562047789h")]
+    public void TryParse_Overflow_SaysDurationTooLarge(string text)
+    {
+        Assert.False(MeshDuration.TryParse(text, out _, out var error));
+        Assert.Equal("duration too large", error);
+    }
 
     [Theory]
     [InlineData("1.5s", true)]

@@ -1,5 +1,6 @@
 using System.Text;
 using Runtime.Abstractions.Resources;
+using Runtime.Abstractions.Validation;
 
 namespace Runtime.Abstractions.Tests.Reading;
 
@@ -37,6 +38,43 @@ public class FuzzTests
         var result = ManifestReader.Read(yaml, "bomb.yaml");
 
         Assert.True(result.HasErrors);
+    }
+
+    public static TheoryData<string, string> NastyCases() => new()
+    {
+        { "timeout: 99999999999999999h", "duration too large" },
+        { "timeout: 1h9999999999999999999999999999m", "duration too large" },
+        { "weight: 1" + new string('0', 320), "too large to represent" },
+        { "weight: -9" + new string('9', 400), "too large to represent" },
+        { "weight: 1e999", "too large to represent" },
+        { "weight: .inf", "cannot be represented" },
+        { "weight: .nan", "cannot be represented" },
+        { "weight: 99999999999999999999", "out of range" },
+    };
+
+    [Theory]
+    [MemberData(nameof(NastyCases))]
+    public void Read_NastyValue_ReportsCleanIssue(string field, string fragment)
+    {
+        var yaml = $"apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {{name: r}}\nspec:\n  hosts: [r]\n  http:\n    - route:\n        - destination: {{host: r}}\n          {(field.StartsWith("weight", StringComparison.Ordinal) ? field : "weight: 1")}\n      {(field.StartsWith("timeout", StringComparison.Ordinal) ? field : "timeout: 1s")}";
+
+        var result = ManifestReader.Read(yaml, "nasty.yaml");
+
+        Assert.Contains(result.Issues, i => i.Severity == IssueSeverity.Error && i.Message.Contains(fragment, StringComparison.Ordinal));
+        Assert.All(result.Issues, i => Assert.True(i.Message.Length < 400, $"message too long: {i.Message.Length}"));
+        _ = ManifestWriter.ToJson(result.Resources);
+        _ = ManifestWriter.ToYaml(result.Resources);
+    }
+
+    [Theory]
+    [InlineData("""{"apiVersion":"networking.istio.io/v1","kind":"VirtualService","metadata":{"name":"r"},"spec":{"hosts":["r"],"http":[{"route":[{"destination":{"host":"r"},"weight":1e999}]}]}}""")]
+    [InlineData("""{"apiVersion":"networking.istio.io/v1","kind":"VirtualService","metadata":{"name":"r"},"spec":{"hosts":["r"],"http":[{"route":[{"destination":{"host":"r"},"weight":1000000000000000000000000000000000000000000000000000000000000000000000000}]}]}}""")]
+    public void Read_JsonHugeNumber_ReportsCleanIssue(string json)
+    {
+        var result = ManifestReader.Read(json, "nasty.json");
+
+        Assert.True(result.HasErrors);
+        _ = ManifestWriter.ToJson(result.Resources);
     }
 
     [Fact]

@@ -24,18 +24,24 @@ internal static partial class HostRules
             return;
         }
 
-        var name = host.StartsWith("*.", StringComparison.Ordinal) ? host[2..] : host;
-        if (name.Contains('*', StringComparison.Ordinal))
+        // Like Istio: the first label may be a wildcard ("*", "*foo", "*-foo"); one trailing dot marks a fully qualified name.
+        var labels = (host.Length > 1 && host.EndsWith('.') ? host[..^1] : host).Split('.');
+        var first = labels[0] == "*" ? "a" : labels[0].StartsWith("*-", StringComparison.Ordinal) ? labels[0][2..] : labels[0].StartsWith('*') ? labels[0][1..] : labels[0];
+        if (labels.Skip(1).Append(first).Any(label => label.Contains('*', StringComparison.Ordinal)))
         {
             issues.Error(path, $"host '{host}' has a wildcard that is not leading; only '*' or a '*.' prefix is allowed", "use a leading wildcard such as *.example.com");
             return;
         }
 
-        if (host.Length > 255 || !name.Split('.').All(label => Label().IsMatch(label)))
+        if (host.Length > 255 || !labels.Skip(1).Append(first).All(label => Label().IsMatch(label)))
         {
             issues.Error(path, $"host '{host}' is not a valid DNS name", "use letters, digits and '-' in dot-separated labels, for example reviews.default.svc.cluster.local");
         }
     }
+
+    /// <summary>A first label such as <c>*foo</c>: valid in VirtualService and DestinationRule hosts, not in Gateway hosts.</summary>
+    public static bool IsPartialWildcard(string? host) =>
+        host is { Length: > 1 } && host.Contains('*', StringComparison.Ordinal) && !host.StartsWith("*.", StringComparison.Ordinal);
 
     /// <summary>Gateway and Sidecar hosts may be prefixed by a namespace: <c>prod/*.example.com</c>, <c>./reviews</c>, <c>*/x</c>.</summary>
     public static void ValidateWithNamespace(string path, string? host, IssueSink issues)
@@ -50,6 +56,12 @@ internal static partial class HostRules
             }
 
             host = host[(slash + 1)..];
+        }
+
+        if (IsPartialWildcard(host))
+        {
+            issues.Error(path, $"partial wildcard host '{host}' is not allowed on a gateway", "use '*' or a '*.' prefix such as *.example.com");
+            return;
         }
 
         Validate(path, host, issues);

@@ -15,11 +15,17 @@ internal static class StringMatchRules
         var set = new[] { ("exact", match.Exact), ("prefix", match.Prefix), ("regex", match.Regex) }.Where(p => p.Item2 is not null).ToList();
         if (set.Count == 0)
         {
-            issues.Error(path, "string match sets none of exact, prefix and regex", "set exactly one, for example prefix: /api");
+            // Istio accepts an empty match; it constrains nothing.
+            issues.Warning(path, "string match sets none of exact, prefix and regex, so it matches everything", "set one, for example prefix: /api, or remove it");
         }
         else if (set.Count > 1)
         {
             issues.Error(path, $"string match sets {string.Join(" and ", set.Select(p => p.Item1))}; only one is allowed", $"keep only {set[0].Item1}");
+        }
+
+        if (match.Regex is { Length: 0 })
+        {
+            issues.Error($"{path}.regex", "regex string match must not be empty", "give a regex, or use prefix: / to match everything");
         }
 
         RegexRules.Validate($"{path}.regex", match.Regex, issues);
@@ -32,7 +38,7 @@ internal static class StringMatchRules
             var entry = Binding.FieldPath.Field(path, name);
             if (headerNames)
             {
-                HeaderRules.ValidateName(entry, name, issues);
+                HeaderRules.ValidateMatchName(entry, name, issues);
             }
 
             // An empty match ({}) in headers means "header present", which Istio allows.
