@@ -5,7 +5,7 @@ namespace Runtime.Cli.Tests.Testing;
 /// <summary>Runs meshctl in-process and captures what it prints.</summary>
 internal static class Meshctl
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
     public static async Task<MeshctlResult> RunAsync(string server, string? stdin, params string[] args)
     {
