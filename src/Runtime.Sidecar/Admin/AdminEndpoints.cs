@@ -1,0 +1,107 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Runtime.Abstractions.CommandLine;
+using Runtime.Abstractions.Resources;
+using Runtime.Sidecar.Configuration;
+
+namespace Runtime.Sidecar.Admin;
+
+/// <summary>
+/// The admin port, Envoy-style: <c>/ready</c> (200 only once a config is in), <c>/config_dump</c> (the applied
+/// snapshot and its version, JSON), <c>/clusters</c> (services, endpoints and their health, JSON),
+/// <c>POST /quitquitquit</c> (graceful exit, for Jobs) and <c>POST /logging?level=debug</c>.
+/// </summary>
+internal sealed class AdminEndpoints(ProxyConfig config, LogLevelSwitch logLevel, IHostApplicationLifetime lifetime, Func<string?> proxyId)
+{
+    public Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        return (request.Path.Value, request.Method) switch
+        {
+            ("/ready", "GET" or "HEAD") => ReadyAsync(context),
+            ("/config_dump", "GET") => ConfigDumpAsync(context),
+            ("/clusters", "GET") => ClustersAsync(context),
+            ("/quitquitquit", "POST") => QuitAsync(context),
+            ("/logging", "POST" or "GET") => LoggingAsync(context),
+            ("/", "GET") => Text(context, 200, "admin: /ready /config_dump /clusters POST /quitquitquit POST /logging?level=debug\n"),
+            _ => Text(context, 404, $"no admin endpoint {request.Method} {request.Path}; see GET /\n"),
+        };
+    }
+
+    private Task ReadyAsync(HttpContext context) =>
+        config.Current is { } state
+            ? Text(context, 200, $"LIVE version {state.Snapshot.Version} ({state.Source})\n")
+            : Text(context, 503, "not ready: no configuration yet (waiting for the control plane)\n");
+
+    private async Task ConfigDumpAsync(HttpContext context)
+    {
+        var state = config.Current;
+        context.Response.ContentType = "application/json";
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString("proxyId", proxyId());
+            if (state is not null)
+            {
+                json.WriteString("version", state.Snapshot.Version);
+                json.WriteNumber("revision", state.Snapshot.Revision);
+                json.WriteString("appliedAt", state.AppliedAt);
+                json.WriteString("source", state.Source);
+                json.WritePropertyName("resources");
+                json.WriteRawValue(ManifestWriter.ToJson(state.Snapshot.Resources));
+                json.WritePropertyName("services");
+                JsonSerializer.Serialize(json, state.Snapshot.Services, DumpJson.Options);
+            }
+
+            json.WriteEndObject();
+        }
+
+        await context.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private async Task ClustersAsync(HttpContext context)
+    {
+        context.Response.ContentType = "application/json";
+        var services = config.Current?.Snapshot.Services ?? [];
+        var view = services.Select(s => new
+        {
+            host = s.Host,
+            endpoints = s.Endpoints.Select(e => new { address = $"{e.Address}:{e.Port}", health = e.Health.ToString().ToUpperInvariant(), labels = e.Labels, instance = e.Instance }),
+        });
+        await JsonSerializer.SerializeAsync(context.Response.Body, view, DumpJson.Options, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private Task QuitAsync(HttpContext context)
+    {
+        // Answer first, then stop: the caller (a Job's last step) sees the OK.
+        context.Response.OnCompleted(() =>
+        {
+            lifetime.StopApplication();
+            return Task.CompletedTask;
+        });
+        return Text(context, 200, "OK\n");
+    }
+
+    private Task LoggingAsync(HttpContext context)
+    {
+        if (context.Request.Query["level"] is { Count: > 0 } level)
+        {
+            if (FlagValues.ReadLogLevel(level.ToString(), l => logLevel.Level = l) is { } problem)
+            {
+                return Text(context, 400, $"level '{level}' {problem}\n");
+            }
+        }
+
+        return Text(context, 200, $"level: {logLevel.Level.ToString().ToLowerInvariant()}\n");
+    }
+
+    private static Task Text(HttpContext context, int status, string text)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(text, Encoding.UTF8, context.RequestAborted);
+    }
+}

@@ -1,0 +1,11 @@
+using Runtime.Abstractions.Discovery;
+using Runtime.Sidecar.Routing;
+
+namespace Runtime.Sidecar.Configuration;
+
+/// <summary>One applied configuration: the snapshot and the route table compiled from it. Immutable.</summary>
+/// <param name="Snapshot">The snapshot as received.</param>
+/// <param name="Routes">The route table compiled from it.</param>
+/// <param name="AppliedAt">When it was swapped in.</param>
+/// <param name="Source">Where it came from: "control-plane" or "persisted".</param>
+internal sealed record ProxyState(ProxySnapshot Snapshot, RouteTable Routes, DateTimeOffset AppliedAt, string Source);

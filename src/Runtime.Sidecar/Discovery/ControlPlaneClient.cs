@@ -1,0 +1,200 @@
+using Microsoft.Extensions.Logging;
+using Runtime.Abstractions.Api;
+using Runtime.Grpc;
+using Runtime.Grpc.Client;
+using Runtime.Sidecar.Configuration;
+using Runtime.Sidecar.Hosting;
+using V1 = Runtime.Abstractions.Api.V1;
+
+namespace Runtime.Sidecar.Discovery;
+
+/// <summary>
+/// The sidecar's link to the control plane: registers its endpoint, heartbeats, subscribes to its snapshots,
+/// applies each one and ACKs it (or NACKs it with the reason, keeping the previous config), and persists what
+/// it applied. On any failure it moves to the next control-plane replica after a jittered backoff; the sidecar
+/// keeps serving its last good config all the while.
+/// </summary>
+internal sealed partial class ControlPlaneClient : IAsyncDisposable
+{
+    private const string Service = "/runtime.mesh.v1.DiscoveryService/";
+    private static readonly GrpcCallOptions CallOptions = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    private readonly SidecarOptions _options;
+    private readonly BoundPorts _ports;
+    private readonly ProxyConfig _config;
+    private readonly SnapshotFile _file;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ControlPlaneClient> _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Random _jitter = new();
+    private Task? _loop;
+    private (Uri Server, string ProxyId)? _registration;
+
+    public ControlPlaneClient(SidecarOptions options, BoundPorts ports, ProxyConfig config, SnapshotFile file, TimeProvider time, ILogger<ControlPlaneClient> logger)
+    {
+        _options = options;
+        _ports = ports;
+        _config = config;
+        _file = file;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>The proxy id the control plane gave this sidecar, once registered.</summary>
+    public string? ProxyId => _registration?.ProxyId;
+
+    public void Start() => _loop = Task.Run(() => RunAsync(_stopping.Token));
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(false);
+        }
+
+        // A clean exit deregisters at once, so callers stop picking this endpoint now rather than after the TTL.
+        if (_registration is { } registration)
+        {
+            try
+            {
+                using var client = new GrpcClient(registration.Server);
+                var options = new GrpcCallOptions { Timeout = TimeSpan.FromSeconds(2) };
+                await client.UnaryAsync(Service + "Deregister", new V1.DeregisterRequest { ProxyId = registration.ProxyId }, V1.DeregisterResponse.Parser, options).ConfigureAwait(false);
+            }
+            catch (GrpcException ex)
+            {
+                LogDeregisterFailed(_logger, ex.Message);
+            }
+        }
+
+        _stopping.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var servers = _options.ControlPlanes.Count > 0 ? _options.ControlPlanes : [new Uri(SidecarCommandLine.DefaultControlPlane)];
+        var failures = 0;
+        for (var turn = 0; !cancellationToken.IsCancellationRequested; turn++)
+        {
+            var server = servers[turn % servers.Count];
+            try
+            {
+                await SessionAsync(server, () => failures = 0, cancellationToken).ConfigureAwait(false);
+                LogStreamEnded(_logger, server);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (GrpcException ex)
+            {
+                LogSessionFailed(_logger, server, ex.Status, ex.Message);
+            }
+
+            var delay = Backoff.Delay(failures++, _jitter);
+            try
+            {
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task SessionAsync(Uri server, Action connected, CancellationToken cancellationToken)
+    {
+        using var client = new GrpcClient(server) { MaxReceiveMessageSize = 64 * 1024 * 1024 };
+        var registered = await client.UnaryAsync(Service + "Register", new V1.RegisterRequest { Identity = Identity(), ProxyVersion = SidecarHost.Version }, V1.RegisterResponse.Parser, CallOptions, cancellationToken).ConfigureAwait(false);
+        _registration = (server, registered.ProxyId);
+        LogRegistered(_logger, server, registered.ProxyId);
+
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var heartbeat = HeartbeatAsync(client, registered.ProxyId, TimeSpan.FromMilliseconds(Math.Max(100, registered.HeartbeatIntervalMs)), session);
+        try
+        {
+            var subscribe = new V1.SubscribeRequest { ProxyId = registered.ProxyId, KnownVersion = _config.Current?.Snapshot.Version ?? "" };
+            await foreach (var message in client.ServerStreamingAsync(Service + "Subscribe", subscribe, V1.ProxySnapshot.Parser, options: null, session.Token).ConfigureAwait(false))
+            {
+                connected();
+                var snapshot = DiscoveryMessages.FromMessage(message);
+                var error = _config.TryApply(snapshot, "control-plane");
+                if (error is null)
+                {
+                    _file.Save(snapshot);
+                }
+
+                var ack = new V1.AckRequest { ProxyId = registered.ProxyId, Version = snapshot.Version, Error = error ?? "" };
+                await client.UnaryAsync(Service + "Ack", ack, V1.AckResponse.Parser, CallOptions, session.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (session.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // The heartbeat ended the session (registration lost): register again.
+        }
+        finally
+        {
+            await session.CancelAsync().ConfigureAwait(false);
+            await heartbeat.ConfigureAwait(false);
+        }
+    }
+
+    private async Task HeartbeatAsync(GrpcClient client, string proxyId, TimeSpan interval, CancellationTokenSource session)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(interval, _time, session.Token).ConfigureAwait(false);
+                await client.UnaryAsync(Service + "Heartbeat", new V1.HeartbeatRequest { ProxyId = proxyId }, V1.HeartbeatResponse.Parser, CallOptions, session.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (GrpcException ex)
+        {
+            // NOT_FOUND: the registration expired (or the replica restarted). Either way: new session.
+            LogHeartbeatFailed(_logger, ex.Status, ex.Message);
+            await session.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    private V1.ProxyIdentity Identity()
+    {
+        var identity = new V1.ProxyIdentity
+        {
+            Service = _options.Service,
+            Namespace = _options.Namespace,
+            ServiceAccount = _options.ServiceAccount,
+            Address = _options.Address,
+            InboundPort = _ports.Inbound,
+            AdminPort = _ports.Admin,
+            AppPort = _options.AppPort ?? 0,
+            Instance = _options.Instance ?? $"{_options.Service}-{_options.Address}-{_ports.Inbound}",
+        };
+        foreach (var (key, value) in _options.Labels)
+        {
+            identity.Labels[key] = value;
+        }
+
+        return identity;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Registered with {Server} as {ProxyId}")]
+    private static partial void LogRegistered(ILogger logger, Uri server, string proxyId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Control plane {Server}: {Status} {Reason}; serving the last good config and retrying")]
+    private static partial void LogSessionFailed(ILogger logger, Uri server, GrpcStatusCode status, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Control plane {Server} ended the config stream; reconnecting")]
+    private static partial void LogStreamEnded(ILogger logger, Uri server);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Heartbeat failed ({Status} {Reason}); registering again")]
+    private static partial void LogHeartbeatFailed(ILogger logger, GrpcStatusCode status, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deregistering failed: {Reason}; the control plane drops this endpoint when its TTL runs out")]
+    private static partial void LogDeregisterFailed(ILogger logger, string reason);
+}

@@ -1,0 +1,159 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Runtime.Sidecar.Admin;
+using Runtime.Sidecar.Configuration;
+using Runtime.Sidecar.Discovery;
+using Runtime.Sidecar.Forwarding;
+using Runtime.Sidecar.Proxying;
+using Runtime.Sidecar.Routing;
+
+namespace Runtime.Sidecar.Hosting;
+
+/// <summary>
+/// The sidecar process, started in stages: persisted config (so it can serve before the control plane answers)
+/// → listeners (outbound, inbound, admin) → control-plane link. Stopping runs the other way: deregister first
+/// (callers stop picking this endpoint), then drain in-flight requests, then close.
+/// </summary>
+internal sealed partial class SidecarApplication : IAsyncDisposable
+{
+    private const string ListenerItemKey = "runtime.sidecar.listener";
+
+    private readonly SidecarOptions _options;
+    private readonly WebApplication _app;
+    private readonly ILogger<SidecarApplication> _logger;
+    private readonly Dictionary<ListenerKind, ListenOptions> _listeners = [];
+    private ControlPlaneClient? _controlPlane;
+    private int _stopped;
+
+    public SidecarApplication(SidecarOptions options)
+    {
+        _options = options;
+        var logLevel = new LogLevelSwitch(options.LogLevel);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        builder.Logging.AddFilter((category, level) => logLevel.IsEnabled(level) && (level >= LogLevel.Warning || category is null || !category.StartsWith("Microsoft.", StringComparison.Ordinal)));
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // Proxying paths stream bodies of any size at any pace: Kestrel's 30 MB cap and minimum data rate
+            // would cut off large uploads and slow streams.
+            kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.Limits.MinRequestBodyDataRate = null;
+            kestrel.Limits.MinResponseDataRate = null;
+            Listen(kestrel, IPAddress.Loopback, options.OutboundPort, ListenerKind.Outbound);
+            Listen(kestrel, IPAddress.Parse(options.Address), options.InboundPort, ListenerKind.Inbound);
+            Listen(kestrel, IPAddress.Loopback, options.AdminPort, ListenerKind.Admin);
+        });
+
+        var identity = new SidecarIdentity(options.Service, options.Namespace, options.Labels, options.ServiceAccount);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(identity);
+        builder.Services.AddSingleton(logLevel);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ProxyConfig>();
+        builder.Services.AddSingleton(sp => new SnapshotFile(options.DataDir, sp.GetRequiredService<ILogger<SnapshotFile>>()));
+        builder.Services.AddHttpForwarder();
+        builder.Services.AddSingleton<OutboundProxy>();
+        builder.Services.AddSingleton<InboundProxy>();
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(20));
+        _app = builder.Build();
+        _logger = _app.Services.GetRequiredService<ILogger<SidecarApplication>>();
+    }
+
+    public Task Ready => _app.Services.GetRequiredService<ProxyConfig>().Ready;
+
+    public async Task<RunningSidecar> StartAsync(CancellationToken cancellationToken)
+    {
+        var services = _app.Services;
+        var config = services.GetRequiredService<ProxyConfig>();
+        var file = services.GetRequiredService<SnapshotFile>();
+
+        // Stage: the last good config, so the sidecar serves even if the control plane is down right now.
+        if (file.Load() is { } persisted && config.TryApply(persisted, "persisted") is { } rejected)
+        {
+            LogPersistedRejected(_logger, rejected);
+        }
+
+        // Stage: listeners.
+        var outbound = services.GetRequiredService<OutboundProxy>();
+        var inbound = services.GetRequiredService<InboundProxy>();
+        var admin = new AdminEndpoints(config, services.GetRequiredService<LogLevelSwitch>(), _app.Lifetime, () => _controlPlane?.ProxyId);
+        _app.Run(context => ListenerOf(context) switch
+        {
+            ListenerKind.Outbound => outbound.HandleAsync(context),
+            ListenerKind.Inbound => inbound.HandleAsync(context),
+            _ => admin.HandleAsync(context),
+        });
+        _app.Lifetime.ApplicationStopping.Register(() => LogStopping(_logger));
+        await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var ports = new BoundPorts(Port(ListenerKind.Inbound), Port(ListenerKind.Outbound), Port(ListenerKind.Admin));
+
+        // Stage: the control-plane link.
+        _controlPlane = new ControlPlaneClient(_options, ports, config, file, TimeProvider.System, services.GetRequiredService<ILogger<ControlPlaneClient>>());
+        _controlPlane.Start();
+
+        var running = new RunningSidecar(this, Address(IPAddress.Loopback, ports.Outbound), Address(IPAddress.Parse(_options.Address), ports.Inbound), Address(IPAddress.Loopback, ports.Admin));
+        LogListening(_logger, _options.Service, running.OutboundAddress, running.InboundAddress, running.AdminAddress);
+        return running;
+    }
+
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
+        {
+            if (_controlPlane is not null)
+            {
+                await _controlPlane.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await _app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void Listen(KestrelServerOptions kestrel, IPAddress address, int port, ListenerKind kind) =>
+        kestrel.Listen(address, port, listen =>
+        {
+            // HTTP/1.1 on cleartext for now; h2c from apps needs protocol detection on the same port.
+            listen.Protocols = HttpProtocols.Http1;
+            listen.Use(next => connection =>
+            {
+                connection.Items[ListenerItemKey] = kind;
+                return next(connection);
+            });
+            _listeners[kind] = listen;
+        });
+
+    private static ListenerKind ListenerOf(HttpContext context) =>
+        context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(ListenerItemKey, out var kind) == true ? (ListenerKind)kind! : ListenerKind.Admin;
+
+    private int Port(ListenerKind kind) => _listeners[kind].IPEndPoint!.Port;
+
+    private static Uri Address(IPAddress address, int port) =>
+        new($"http://{(address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString())}:{port}");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sidecar for {Service}: outbound {Outbound}, inbound {Inbound}, admin {Admin}")]
+    private static partial void LogListening(ILogger logger, string service, Uri outbound, Uri inbound, Uri admin);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The persisted config was refused ({Reason}); waiting for the control plane")]
+    private static partial void LogPersistedRejected(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: finishing in-flight requests")]
+    private static partial void LogStopping(ILogger logger);
+}

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+
+namespace Runtime.Sidecar.Hosting;
+
+/// <summary>Everything a sidecar is started with; each setting is a flag and an environment variable.</summary>
+public sealed class SidecarOptions
+{
+    /// <summary>Control-plane gRPC addresses, tried in turn (several replicas). Default <c>http://127.0.0.1:15010</c>.</summary>
+    public List<Uri> ControlPlanes { get; } = [];
+
+    /// <summary>The service this workload is an instance of; required.</summary>
+    public string Service { get; set; } = "";
+
+    /// <summary>The workload's namespace. Default <c>default</c>.</summary>
+    public string Namespace { get; set; } = "default";
+
+    /// <summary>The workload's service account (its identity). Default <c>default</c>.</summary>
+    public string ServiceAccount { get; set; } = "default";
+
+    /// <summary>Workload labels such as <c>app=reviews</c>, <c>version=v2</c>.</summary>
+    public Dictionary<string, string> Labels { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The local application's port; null for a client-only workload.</summary>
+    public int? AppPort { get; set; }
+
+    /// <summary>Port taking mesh traffic for the application. Default 15006; 0 picks a free port.</summary>
+    public int InboundPort { get; set; } = 15006;
+
+    /// <summary>Port the application sends its outbound calls to. Default 15001; 0 picks a free port.</summary>
+    public int OutboundPort { get; set; } = 15001;
+
+    /// <summary>Admin port (readiness, config dump, clusters). Default 15000; 0 picks a free port.</summary>
+    public int AdminPort { get; set; } = 15000;
+
+    /// <summary>Address other sidecars reach this one at (the inbound listener binds it). Default 127.0.0.1.</summary>
+    public string Address { get; set; } = "127.0.0.1";
+
+    /// <summary>Local state: the last good config snapshot. Default <c>./.mesh-sidecar</c>.</summary>
+    public string DataDir { get; set; } = "./.mesh-sidecar";
+
+    /// <summary>Instance name shown in proxy-status; default <c>service-address-inboundport</c>.</summary>
+    public string? Instance { get; set; }
+
+    /// <summary>Minimum log level. Default information.</summary>
+    public LogLevel LogLevel { get; set; } = LogLevel.Information;
+}

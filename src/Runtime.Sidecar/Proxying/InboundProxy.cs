@@ -1,0 +1,47 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Runtime.Sidecar.Forwarding;
+using Runtime.Sidecar.Hosting;
+
+namespace Runtime.Sidecar.Proxying;
+
+/// <summary>
+/// Mesh → app: forwards to the application on 127.0.0.1:<c>--app-port</c>, adding <c>x-forwarded-for</c>,
+/// <c>x-forwarded-proto</c> and an <c>x-request-id</c> when absent. Authentication and authorization slot in
+/// ahead of <see cref="HandleAsync"/> (the security issue adds them as steps of this pipeline).
+/// </summary>
+internal sealed class InboundProxy(SidecarOptions options, IHttpForwarder forwarder)
+{
+    private readonly Uri? _app = options.AppPort is int port ? new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}")) : null;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        if (_app is null)
+        {
+            await ForwardErrorWriter.TryWriteAsync(context, StatusCodes.Status503ServiceUnavailable, MeshReasons.NoHealthyUpstream, $"{options.Service} has no application behind its sidecar (no --app-port)", context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        var client = context.Connection.RemoteIpAddress?.ToString();
+        var request = new ForwardRequest
+        {
+            Destination = _app,
+            RequestHeaders = editor =>
+            {
+                RequestHeaderOps.EnsureRequestId(editor);
+                if (client is not null)
+                {
+                    editor.Add("x-forwarded-for", client);
+                }
+
+                editor.Set("x-forwarded-proto", context.Request.Scheme);
+            },
+        };
+
+        var result = await forwarder.ForwardAsync(context, request, context.RequestAborted).ConfigureAwait(false);
+        if (!result.IsSuccess)
+        {
+            await ForwardErrorWriter.TryWriteAsync(context, result, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Runtime.Sidecar.Configuration;
+using Runtime.Sidecar.Routing;
+
+namespace Runtime.Sidecar.Proxying;
+
+/// <summary>
+/// Sends a copy of a request to a mirror cluster, fire-and-forget: the response is read and dropped, and a
+/// failure never affects the real request. As Envoy does, the copy's authority gets a <c>-shadow</c> suffix so
+/// the mirror can tell it apart. Requests with a body are mirrored only when the body is empty: copying a
+/// streamed body would mean buffering it, which the proxy path never does.
+/// </summary>
+internal static partial class MirrorSender
+{
+    private static readonly HttpClient Client = new(new SocketsHttpHandler
+    {
+        UseCookies = false,
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+    })
+    {
+        Timeout = TimeSpan.FromSeconds(30),
+    };
+
+    private static readonly HashSet<string> NotCopied = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Host", "Connection", "Keep-Alive", "Transfer-Encoding", "Upgrade", "TE", "Trailer", "Proxy-Connection", "Proxy-Authorization", "Content-Length", "Expect",
+    };
+
+    public static void Send(HttpContext context, ProxyState state, ClusterKey cluster, RequestView view, string pathAndQuery, ILogger logger)
+    {
+        if (context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+        {
+            LogSkipped(logger, cluster.Host);
+            return;
+        }
+
+        var target = state.Routes.GetCluster(cluster);
+        if (target.Balancer.Pick(view) is not { } endpoint)
+        {
+            LogNoEndpoint(logger, cluster.Host);
+            return;
+        }
+
+        var message = new HttpRequestMessage(new HttpMethod(context.Request.Method), new Uri(OutboundProxy.Destination(endpoint), pathAndQuery));
+        foreach (var (name, values) in context.Request.Headers)
+        {
+            if (!NotCopied.Contains(name))
+            {
+                message.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
+            }
+        }
+
+        message.Headers.Host = ShadowAuthority(view.Authority);
+        _ = SendAsync(message, cluster.Host, logger);
+    }
+
+    /// <summary><c>reviews:9080</c> becomes <c>reviews-shadow:9080</c>.</summary>
+    public static string ShadowAuthority(string authority)
+    {
+        var colon = authority.LastIndexOf(':');
+        return colon > 0 && !authority.EndsWith(']') ? authority[..colon] + "-shadow" + authority[colon..] : authority + "-shadow";
+    }
+
+    private static async Task SendAsync(HttpRequestMessage message, string host, ILogger logger)
+    {
+        try
+        {
+            using (message)
+            using (var response = await Client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false))
+            {
+                LogMirrored(logger, host, (int)response.StatusCode);
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+        {
+            LogMirrorFailed(logger, host, ex.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Mirror to {Host} skipped: the request has a body")]
+    private static partial void LogSkipped(ILogger logger, string host);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Mirror to {Host} skipped: no healthy endpoint")]
+    private static partial void LogNoEndpoint(ILogger logger, string host);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Mirrored to {Host}: {Status}")]
+    private static partial void LogMirrored(ILogger logger, string host, int status);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Mirror to {Host} failed: {Reason}")]
+    private static partial void LogMirrorFailed(ILogger logger, string host, string reason);
+}

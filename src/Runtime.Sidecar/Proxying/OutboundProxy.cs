@@ -1,0 +1,156 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
+using Runtime.Abstractions.Discovery;
+using Runtime.Sidecar.Configuration;
+using Runtime.Sidecar.Forwarding;
+using Runtime.Sidecar.Routing;
+
+namespace Runtime.Sidecar.Proxying;
+
+/// <summary>
+/// App → mesh: reads the request's target once, routes it with the current route table (one lock-free read,
+/// so a config swap mid-request cannot change its route), picks an endpoint and forwards to that endpoint's
+/// sidecar. Every response the mesh generates itself carries <c>x-mesh-reason</c> and says why.
+/// </summary>
+internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder forwarder, ILogger<OutboundProxy> logger)
+{
+    public async Task HandleAsync(HttpContext context)
+    {
+        var state = config.Current;
+        if (state is null)
+        {
+            await ForwardErrorWriter.TryWriteAsync(context, StatusCodes.Status503ServiceUnavailable, MeshReasons.NoConfig, "no configuration yet: the sidecar has not reached the control plane", context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        if (RequestTarget.Read(context.Request, out var problem) is not { } target)
+        {
+            await ForwardErrorWriter.TryWriteAsync(context, StatusCodes.Status400BadRequest, MeshReasons.BadRequest, problem!, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        var headers = context.Request.Headers;
+        var view = new RequestView(
+            context.Request.Method,
+            context.Request.Scheme,
+            target.Authority,
+            target.Path.Value ?? "/",
+            target.Query,
+            name => headers.TryGetValue(name, out var value) ? value.ToString() : null,
+            context.Connection.RemoteIpAddress?.ToString() ?? "");
+
+        switch (state.Routes.Route(view))
+        {
+            case NoRoute noRoute:
+                await ForwardErrorWriter.TryWriteAsync(context, StatusCodes.Status404NotFound, MeshReasons.NoRoute, noRoute.Reason, context.RequestAborted).ConfigureAwait(false);
+                break;
+            case Redirect redirect:
+                context.Response.StatusCode = redirect.Status;
+                context.Response.Headers.Location = redirect.Location;
+                break;
+            case DirectResponse direct:
+                context.Response.StatusCode = direct.Status;
+                if (direct.Body is { } body)
+                {
+                    await context.Response.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+                }
+
+                break;
+            case Forward forward:
+                await ForwardAsync(context, state, view, forward).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private async Task ForwardAsync(HttpContext context, ProxyState state, RequestView view, Forward forward)
+    {
+        var actions = forward.Actions;
+        IReadOnlyList<KeyValuePair<string, string>> corsHeaders = [];
+        if (actions.Cors is { } cors)
+        {
+            var verdict = cors.Evaluate(view);
+            if (verdict.Outcome == CorsOutcome.AnswerPreflight)
+            {
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                foreach (var (name, value) in verdict.ResponseHeaders)
+                {
+                    context.Response.Headers[name] = value;
+                }
+
+                return;
+            }
+
+            corsHeaders = verdict.ResponseHeaders;
+        }
+
+        var cluster = state.Routes.GetCluster(forward.Target.Cluster);
+        if (cluster.Balancer.Pick(view) is not { } endpoint)
+        {
+            var why = cluster.MissingReason ?? $"no healthy endpoints for {Describe(cluster.Key)}";
+            await ForwardErrorWriter.TryWriteAsync(context, StatusCodes.Status503ServiceUnavailable, MeshReasons.NoHealthyUpstream, why, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        var cookie = cluster.Balancer.CookieToIssue(view);
+        var pathAndQuery = RequestTarget.PathAndQuery(actions.RewritePath(view), view.Query);
+        foreach (var mirror in actions.Mirrors)
+        {
+            if (mirror.ShouldMirror())
+            {
+                MirrorSender.Send(context, state, mirror.Cluster, view, pathAndQuery, logger);
+            }
+        }
+
+        using var lease = cluster.Balancer.Acquire(endpoint);
+        var request = new ForwardRequest
+        {
+            Destination = Destination(endpoint),
+            PathAndQuery = pathAndQuery,
+            Authority = actions.AuthorityRewrite ?? view.Authority,
+            Timeout = actions.Timeout?.Value,
+            RequestHeaders = editor =>
+            {
+                RequestHeaderOps.EnsureRequestId(editor);
+                RequestHeaderOps.Apply(editor, actions.RequestHeaders);
+            },
+            ResponseHeaders = editor =>
+            {
+                RequestHeaderOps.Apply(editor, actions.ResponseHeaders);
+                foreach (var (name, value) in corsHeaders)
+                {
+                    editor.Set(name, value);
+                }
+
+                if (cookie is not null)
+                {
+                    editor.Add(HeaderNames.SetCookie, FormatCookie(cookie));
+                }
+            },
+        };
+
+        var result = await forwarder.ForwardAsync(context, request, context.RequestAborted).ConfigureAwait(false);
+        if (!result.IsSuccess)
+        {
+            LogForwardFailed(logger, Describe(cluster.Key), endpoint.Address, endpoint.Port, result.Outcome, result.Detail);
+            await ForwardErrorWriter.TryWriteAsync(context, result, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    internal static Uri Destination(MeshEndpoint endpoint) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"http://{(endpoint.Address.Contains(':', StringComparison.Ordinal) ? $"[{endpoint.Address}]" : endpoint.Address)}:{endpoint.Port}"));
+
+    private static string Describe(ClusterKey key) => key.Subset is null ? $"{key.Host}:{key.Port}" : $"{key.Host}:{key.Port} subset {key.Subset}";
+
+    private static string FormatCookie(LoadBalancing.AffinityCookie cookie)
+    {
+        var text = $"{cookie.Name}={cookie.Value}; Path={(string.IsNullOrEmpty(cookie.Path) ? "/" : cookie.Path)}";
+        return cookie.Ttl > TimeSpan.Zero
+            ? text + string.Create(CultureInfo.InvariantCulture, $"; Max-Age={(long)cookie.Ttl.TotalSeconds}; HttpOnly")
+            : text + "; HttpOnly";
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Forward to {Cluster} via {Address}:{Port} failed: {Outcome} {Detail}")]
+    private static partial void LogForwardFailed(ILogger logger, string cluster, string address, int port, ForwardOutcome outcome, string? detail);
+}

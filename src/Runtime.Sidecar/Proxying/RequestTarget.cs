@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Runtime.Sidecar.Proxying;
+
+/// <summary>
+/// Where an app's outbound request is headed, read once at the edge. Apps address a service three ways: an
+/// HTTP-proxy absolute URI (<c>GET http://reviews/x</c>, Kestrel then sets Host from it), a <c>Host</c> header,
+/// or Dapr's <c>/v1.0/invoke/&lt;service&gt;/method/&lt;path&gt;</c>. The path is Kestrel's normalized path
+/// (dot segments removed, percent-decoding done once), so routing and forwarding see the same thing.
+/// </summary>
+/// <param name="Authority">The addressed service, with a port when one was given.</param>
+/// <param name="Path">The canonical path (decoded, as routing matches it).</param>
+/// <param name="Query">The raw query, without <c>?</c>.</param>
+internal readonly record struct RequestTarget(string Authority, PathString Path, string Query)
+{
+    private const string InvokePrefix = "/v1.0/invoke/";
+
+    /// <summary>Reads the target, or returns the reason the request does not name one.</summary>
+    public static RequestTarget? Read(HttpRequest request, out string? problem)
+    {
+        problem = null;
+        var query = request.QueryString.HasValue ? request.QueryString.Value![1..] : "";
+        var path = request.Path;
+        if (path.StartsWithSegments(InvokePrefix.TrimEnd('/'), StringComparison.OrdinalIgnoreCase, out var rest))
+        {
+            // rest = "/<service>/method/<path>"
+            var value = rest.Value ?? "";
+            var slash = value.IndexOf('/', 1);
+            var service = slash < 0 ? value.TrimStart('/') : value[1..slash];
+            var remainder = slash < 0 ? "" : value[slash..];
+            if (service.Length == 0 || !remainder.StartsWith("/method", StringComparison.OrdinalIgnoreCase))
+            {
+                problem = "a Dapr-style call must look like /v1.0/invoke/<service>/method/<path>";
+                return null;
+            }
+
+            var method = remainder["/method".Length..];
+            return new RequestTarget(service, new PathString(method.Length == 0 ? "/" : method), query);
+        }
+
+        var authority = request.Host.Value;
+        if (string.IsNullOrEmpty(authority))
+        {
+            problem = "the request names no service: send it as a proxy request (HTTP_PROXY), with a Host header, or to /v1.0/invoke/<service>/method/<path>";
+            return null;
+        }
+
+        return new RequestTarget(authority, path.HasValue ? path : new PathString("/"), query);
+    }
+
+    /// <summary>The path and query to send upstream, re-encoded from the canonical path.</summary>
+    public static string PathAndQuery(string path, string query) =>
+        query.Length == 0 ? new PathString(path).ToUriComponent() : new PathString(path).ToUriComponent() + "?" + query;
+}
