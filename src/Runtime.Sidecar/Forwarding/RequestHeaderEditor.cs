@@ -52,11 +52,23 @@ internal sealed class RequestHeaderEditor(HttpRequestMessage message) : HeaderEd
             return;
         }
 
-        if (!message.Headers.Remove(name))
+        // HttpHeaders.Remove throws for a header of the other kind, so pick the collection first.
+        if (IsContentHeader(name))
         {
             message.Content?.Headers.Remove(name);
         }
+        else
+        {
+            message.Headers.Remove(name);
+        }
     }
+
+    private static bool IsContentHeader(string name) => name.ToUpperInvariant() switch
+    {
+        "ALLOW" or "CONTENT-DISPOSITION" or "CONTENT-ENCODING" or "CONTENT-LANGUAGE" or "CONTENT-LENGTH" or "CONTENT-LOCATION"
+            or "CONTENT-MD5" or "CONTENT-RANGE" or "CONTENT-TYPE" or "EXPIRES" or "LAST-MODIFIED" => true,
+        _ => false,
+    };
 
     private static bool IsHost(string name) =>
         string.Equals(name, "Host", StringComparison.OrdinalIgnoreCase) || string.Equals(name, ":authority", StringComparison.OrdinalIgnoreCase);
