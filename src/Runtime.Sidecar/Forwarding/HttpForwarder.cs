@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Runtime.Sidecar.Forwarding;
@@ -56,7 +57,7 @@ internal sealed partial class HttpForwarder : IHttpForwarder, IDisposable
         var isUpgrade = upgrade is { IsUpgradableRequest: true };
         if (!isUpgrade)
         {
-            LiftRequestBodyLimit(context);
+            LiftRequestBodyLimits(context);
         }
 
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, cancellationToken);
@@ -108,12 +109,19 @@ internal sealed partial class HttpForwarder : IHttpForwarder, IDisposable
         }
     }
 
-    private static void LiftRequestBodyLimit(HttpContext context)
+    private static void LiftRequestBodyLimits(HttpContext context)
     {
         // A proxy must not cap bodies by default (Kestrel answers 413 above 30 MB); it is read-only once reading started.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             limit.MaxRequestBodySize = null;
+        }
+
+        // Kestrel aborts a request whose body arrives slower than 240 B/s after 5 s; a streaming (gRPC) client may
+        // legitimately stay silent for minutes. The upstream applies its own limits.
+        if (context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
+        {
+            rate.MinDataRate = null;
         }
     }
 

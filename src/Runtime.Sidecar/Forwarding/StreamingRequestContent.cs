@@ -97,7 +97,9 @@ internal sealed class StreamingRequestContent : HttpContent
 
         try
         {
-            var (result, error) = await StreamCopier.CopyAsync(_body, stream, flushFirst: false, cancellation).ConfigureAwait(false);
+            // flushFirst: SocketsHttpHandler holds an HTTP/2 request's HEADERS back until the body is written or
+            // flushed; a bidi client waiting for response headers before it sends would otherwise never be answered.
+            var (result, error) = await StreamCopier.CopyAsync(_body, stream, flushFirst: true, cancellation).ConfigureAwait(false);
             switch (result)
             {
                 case StreamCopyResult.Completed:

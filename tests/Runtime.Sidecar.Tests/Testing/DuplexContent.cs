@@ -17,6 +17,8 @@ internal sealed class DuplexContent : HttpContent
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
     {
+        // Send the request headers now, as gRPC clients do, rather than with the first message.
+        await stream.FlushAsync();
         await foreach (var chunk in _chunks.Reader.ReadAllAsync())
         {
             await stream.WriteAsync(chunk);

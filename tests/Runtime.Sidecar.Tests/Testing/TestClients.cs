@@ -9,6 +9,10 @@ internal static class TestClients
 
     public static HttpClient H2c(Uri address) => Create(address, HttpVersion.Version20);
 
+    /// <summary>A request pinned to HTTP/2 (HttpClient's default version applies only to requests it creates itself).</summary>
+    public static HttpRequestMessage H2Request(HttpMethod method, string path, HttpContent? content = null) =>
+        new(method, path) { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact, Content = content };
+
     private static HttpClient Create(Uri address, Version version) =>
         new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false, UseProxy = false, ActivityHeadersPropagator = null })
         {
