@@ -13,7 +13,18 @@ namespace Runtime.Sidecar.Forwarding;
 /// <remarks>
 /// The forwarder lifts Kestrel's per-request body limit (<see cref="IHttpMaxRequestBodySizeFeature"/>) for the
 /// requests it forwards; the hosting listener must not re-impose one on proxied paths (no request-size-limit
-/// middleware or attributes in front of it), or large uploads are answered with 413 before they reach here.
+/// middleware or attributes in front of it), or large uploads are answered with 413 before they reach here. It also
+/// lifts Kestrel's minimum request body data rate, which would otherwise abort quiet streaming clients after ~5 s.
+/// <para>Known limitations:</para>
+/// <list type="bullet">
+/// <item>Full duplex (response streaming while the request body is still open) is supported with an HTTP/2
+/// upstream. With an HTTP/1.1 upstream SocketsHttpHandler is half duplex in practice: an echo that needs the response
+/// before the request body ends stalls (see docs STACK.md); bidirectional streams must use HTTP/2 upstream.</item>
+/// <item>Response trailers are relayed only to HTTP/2 and HTTP/3 clients; request trailers are not forwarded.</item>
+/// <item>Headers named by a request's <c>Connection</c> header are not removed when the request came through Kestrel:
+/// Kestrel keeps only the tokens it knows in the value the application sees. Response-side nominations are honoured.</item>
+/// <item>HTTP/2 extended CONNECT (WebSockets over HTTP/2) is refused with a 501 result; HTTP/1.1 Upgrade works.</item>
+/// </list>
 /// </remarks>
 internal sealed partial class HttpForwarder : IHttpForwarder, IDisposable
 {
