@@ -19,7 +19,8 @@ namespace Runtime.Sidecar.Forwarding;
 /// <list type="bullet">
 /// <item>Full duplex (response streaming while the request body is still open) is supported with an HTTP/2
 /// upstream. With an HTTP/1.1 upstream SocketsHttpHandler is half duplex in practice: an echo that needs the response
-/// before the request body ends stalls (see docs STACK.md); bidirectional streams must use HTTP/2 upstream.</item>
+/// before the request body ends stalled in the stack prototypes (not re-tested here); bidirectional streams need an
+/// HTTP/2 upstream.</item>
 /// <item>Response trailers are relayed only to HTTP/2 and HTTP/3 clients; request trailers are not forwarded.</item>
 /// <item>Headers named by a request's <c>Connection</c> header are not removed when the request came through Kestrel:
 /// Kestrel keeps only the tokens it knows in the value the application sees. Response-side nominations are honoured.</item>
