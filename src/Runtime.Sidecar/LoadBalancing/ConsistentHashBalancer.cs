@@ -94,8 +94,8 @@ internal sealed class ConsistentHashBalancer : LoadBalancer
             case HashKeySource.SourceIp when request.SourceIp.Length > 0:
                 hash = StableHash.Of(request.SourceIp);
                 break;
-            case HashKeySource.QueryParameter when QueryString.TryGet(request.Query, KeyName, out var value):
-                hash = StableHash.Of(QueryString.Decode(value));
+            case HashKeySource.QueryParameter when Routing.QueryString.TryGet(request.Query, KeyName, out var value):
+                hash = StableHash.Of(Routing.QueryString.Decode(value));
                 break;
             default:
                 return Endpoints[Random.Shared.Next(Endpoints.Count)];

@@ -133,7 +133,7 @@ internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder f
         var result = await forwarder.ForwardAsync(context, request, context.RequestAborted).ConfigureAwait(false);
         if (!result.IsSuccess)
         {
-            LogForwardFailed(logger, Describe(cluster.Key), endpoint.Address, endpoint.Port, result.Outcome, result.Detail);
+            LogForwardFailed(logger, cluster.Key, endpoint.Address, endpoint.Port, result.Outcome, result.Detail);
             await ForwardErrorWriter.TryWriteAsync(context, result, context.RequestAborted).ConfigureAwait(false);
         }
     }
@@ -152,5 +152,5 @@ internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder f
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Forward to {Cluster} via {Address}:{Port} failed: {Outcome} {Detail}")]
-    private static partial void LogForwardFailed(ILogger logger, string cluster, string address, int port, ForwardOutcome outcome, string? detail);
+    private static partial void LogForwardFailed(ILogger logger, ClusterKey cluster, string address, int port, ForwardOutcome outcome, string? detail);
 }
