@@ -36,7 +36,7 @@ internal sealed partial class DiscoveryApi(ProxyRegistry registry, SnapshotDistr
             throw ApiErrors.Invalid("identity is required: service, namespace, address and inbound_port at least");
         }
 
-        var identity = ProxyIdentityRules.Normalize(FromMessage(request.Identity));
+        var identity = FromMessage(request.Identity);
         var problems = ProxyIdentityRules.Validate(identity);
         if (problems.Count > 0)
         {
@@ -45,7 +45,7 @@ internal sealed partial class DiscoveryApi(ProxyRegistry registry, SnapshotDistr
             throw ApiErrors.Invalid($"{count} with the identity; not registered:\n" + string.Join("\n", problems.Select(p => "- " + p)));
         }
 
-        var proxy = registry.Register(identity, request.ProxyVersion);
+        var proxy = registry.Register(ProxyIdentityRules.Normalize(identity), request.ProxyVersion);
         return Task.FromResult(new V1.RegisterResponse
         {
             ProxyId = proxy.Id,

@@ -7,7 +7,10 @@ namespace Runtime.Silo.Discovery;
 /// <summary>Validation, defaults and the proxy id of a registering sidecar's identity.</summary>
 internal static class ProxyIdentityRules
 {
-    /// <summary>Every problem with <paramref name="identity"/>, each naming the field and how to fix it.</summary>
+    /// <summary>
+    /// Every problem with <paramref name="identity"/> as the sidecar sent it (before <see cref="Normalize"/>; empty
+    /// namespace, service account and instance take defaults), each naming the field and how to fix it.
+    /// </summary>
     public static IReadOnlyList<string> Validate(ProxyIdentity identity)
     {
         var problems = new List<string>();
@@ -20,7 +23,7 @@ internal static class ProxyIdentityRules
             problems.Add($"identity.service \"{identity.Service}\" is not a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)");
         }
 
-        if (!ServiceHosts.IsValidName(identity.Namespace))
+        if (identity.Namespace.Length > 0 && !ServiceHosts.IsValidName(identity.Namespace))
         {
             problems.Add($"identity.namespace \"{identity.Namespace}\" is not a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)");
         }
