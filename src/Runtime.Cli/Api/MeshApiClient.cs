@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Runtime.Abstractions.Api;
+using Runtime.Abstractions.Discovery;
 using Runtime.Abstractions.Resources;
 using Runtime.Abstractions.Validation;
 using Runtime.Grpc;
@@ -17,6 +18,7 @@ internal sealed class MeshApiClient : IDisposable
 {
     private const string ConfigService = "/runtime.mesh.v1.ConfigService/";
     private const string ServerInfoService = "/runtime.mesh.v1.ServerInfoService/";
+    private const string DiscoveryService = "/runtime.mesh.v1.DiscoveryService/";
     private const int MaxMessageBytes = 64 * 1024 * 1024;
 
     private readonly GrpcClient _client;
@@ -92,6 +94,46 @@ internal sealed class MeshApiClient : IDisposable
 
     public async Task<V1.GetVersionResponse> GetVersionAsync(CancellationToken cancellationToken) =>
         await CallAsync(ServerInfoService, "GetVersion", new V1.GetVersionRequest(), V1.GetVersionResponse.Parser, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Every registered proxy with its sync state.</summary>
+    public async Task<IReadOnlyList<ProxyStatusRow>> ListProxiesAsync(CancellationToken cancellationToken)
+    {
+        var reply = await CallAsync(DiscoveryService, "ListProxies", new V1.ListProxiesRequest(), V1.ListProxiesResponse.Parser, cancellationToken).ConfigureAwait(false);
+        return [.. reply.Proxies.Select(p => new ProxyStatusRow(
+            p.ProxyId,
+            p.Identity?.Instance ?? "",
+            p.Identity?.Service ?? "",
+            p.Identity?.Namespace ?? "",
+            p.Identity is { } identity ? $"{identity.Address}:{identity.InboundPort}" : "",
+            p.State switch
+            {
+                V1.SyncState.Synced => "SYNCED",
+                V1.SyncState.Nacked => "NACKED",
+                V1.SyncState.Disconnected => "DISCONNECTED",
+                _ => "STALE",
+            },
+            p.AckedVersion,
+            p.LatestVersion,
+            p.NackError,
+            p.LastHeartbeat?.ToDateTimeOffset(),
+            p.ProxyVersion))];
+    }
+
+    /// <summary>For each resource: proxies that ACKed it at its current version / proxies that should hold it.</summary>
+    public async Task<IReadOnlyList<AppliedCount>> AppliedAsync(IReadOnlyList<ResourceKey> keys, CancellationToken cancellationToken)
+    {
+        var request = new V1.ListProxiesRequest();
+        request.AppliedResources.AddRange(keys.Select(ResourceMessages.ToMessage));
+        var reply = await CallAsync(DiscoveryService, "ListProxies", request, V1.ListProxiesResponse.Parser, cancellationToken).ConfigureAwait(false);
+        return [.. reply.Applied.Select(a => new AppliedCount(new ResourceKey(a.Resource.Kind, a.Resource.Namespace, a.Resource.Name), a.Applied, a.Proxies))];
+    }
+
+    /// <summary>The snapshot last pushed to a proxy, named by proxy id, instance, or <c>service.namespace</c>.</summary>
+    public async Task<ProxySnapshot> GetProxySnapshotAsync(string proxy, CancellationToken cancellationToken)
+    {
+        var reply = await CallAsync(DiscoveryService, "GetProxySnapshot", new V1.GetProxySnapshotRequest { Proxy = proxy }, V1.ProxySnapshot.Parser, cancellationToken).ConfigureAwait(false);
+        return DiscoveryMessages.FromMessage(reply);
+    }
 
     public void Dispose() => _client.Dispose();
 

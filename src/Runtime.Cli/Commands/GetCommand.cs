@@ -44,7 +44,8 @@ internal static class GetCommand
             }
             else if (resources.Count > 0)
             {
-                ResourcePrinter.Print(console.Out, resources, format, query.AllNamespaces, DateTimeOffset.UtcNow);
+                var applied = format is "table" or "wide" ? await AppliedAsync(client, resources, cancellationToken).ConfigureAwait(false) : null;
+                ResourcePrinter.Print(console.Out, resources, format, query.AllNamespaces, DateTimeOffset.UtcNow, applied);
             }
 
             // Like kubectl, show what exists and report each missing name.
@@ -88,6 +89,20 @@ internal static class GetCommand
 
         // A watch continues from the newest revision seen, so no change after these reads is lost.
         return (found, found.Count == 0 ? 0 : found.Max(r => r.Metadata.ResourceVersion), missing);
+    }
+
+    /// <summary>APPLIED counts for the routing resources listed; null (no column) when there are none.</summary>
+    private static async Task<IReadOnlyDictionary<ResourceKey, AppliedCount>?> AppliedAsync(
+        MeshApiClient client, IReadOnlyList<MeshResource> resources, CancellationToken cancellationToken)
+    {
+        ResourceKey[] keys = [.. resources.Where(r => ResourceColumns.IsRouting(r.Kind)).Select(r => r.Key)];
+        if (keys.Length == 0)
+        {
+            return null;
+        }
+
+        var counts = await client.AppliedAsync(keys, cancellationToken).ConfigureAwait(false);
+        return counts.ToDictionary(c => c.Key);
     }
 
     private static async Task WatchAsync(CliConsole console, MeshApiClient client, Query query, long revision, string format, CancellationToken cancellationToken)

@@ -3,9 +3,15 @@ using Runtime.Abstractions.Resources;
 
 namespace Runtime.Cli.Output;
 
-/// <summary>The extra columns <c>meshctl get</c> shows per kind, read straight from the spec.</summary>
+/// <summary>
+/// The extra columns <c>meshctl get</c> shows per kind, read straight from the spec, and for the routing kinds the
+/// APPLIED column: proxies that ACKed the resource at its current version / proxies that should hold it.
+/// </summary>
 internal static class ResourceColumns
 {
+    /// <summary>The kinds the control plane pushes to sidecars, which therefore have an APPLIED count.</summary>
+    public static bool IsRouting(string kind) => kind is "VirtualService" or "DestinationRule" or "ServiceEntry";
+
     public static IReadOnlyList<(string Header, Func<JsonElement, string> Value)> For(string kind) => kind switch
     {
         "VirtualService" => [("GATEWAYS", s => List(s, "gateways")), ("HOSTS", s => List(s, "hosts"))],
@@ -18,7 +24,8 @@ internal static class ResourceColumns
         _ => [],
     };
 
-    public static IReadOnlyList<string> Row(MeshResource resource, bool withNamespace, bool qualifiedName, DateTimeOffset now)
+    /// <summary>The cells of one table row; <paramref name="applied"/> is the APPLIED cell, null when the table has none.</summary>
+    public static IReadOnlyList<string> Row(MeshResource resource, bool withNamespace, bool qualifiedName, DateTimeOffset now, string? applied = null)
     {
         var cells = new List<string>();
         if (withNamespace)
@@ -28,11 +35,16 @@ internal static class ResourceColumns
 
         cells.Add(qualifiedName ? ResourceNames.Qualified(resource) : resource.Metadata.Name);
         cells.AddRange(For(resource.Kind).Select(c => c.Value(resource.Spec)));
+        if (applied is not null)
+        {
+            cells.Add(applied);
+        }
+
         cells.Add(AgeText.Format(resource.Metadata.CreationTimestamp, now));
         return cells;
     }
 
-    public static IReadOnlyList<string> Headers(string kind, bool withNamespace)
+    public static IReadOnlyList<string> Headers(string kind, bool withNamespace, bool withApplied = false)
     {
         var headers = new List<string>();
         if (withNamespace)
@@ -42,6 +54,11 @@ internal static class ResourceColumns
 
         headers.Add("NAME");
         headers.AddRange(For(kind).Select(c => c.Header));
+        if (withApplied)
+        {
+            headers.Add("APPLIED");
+        }
+
         headers.Add("AGE");
         return headers;
     }

@@ -1,4 +1,5 @@
 using Runtime.Abstractions.Resources;
+using Runtime.Cli.Api;
 
 namespace Runtime.Cli.Output;
 
@@ -7,7 +8,10 @@ internal static class ResourcePrinter
 {
     public static readonly string[] Formats = ["table", "wide", "yaml", "json", "name"];
 
-    public static void Print(TextWriter output, IReadOnlyList<MeshResource> resources, string format, bool withNamespace, DateTimeOffset now)
+    /// <summary>Prints in <paramref name="format"/>; with <paramref name="applied"/> counts, routing kinds' tables get an APPLIED column.</summary>
+    public static void Print(
+        TextWriter output, IReadOnlyList<MeshResource> resources, string format, bool withNamespace, DateTimeOffset now,
+        IReadOnlyDictionary<ResourceKey, AppliedCount>? applied = null)
     {
         switch (format)
         {
@@ -25,12 +29,13 @@ internal static class ResourcePrinter
 
                 break;
             default:
-                PrintTables(output, resources, withNamespace, now);
+                PrintTables(output, resources, withNamespace, now, applied);
                 break;
         }
     }
 
-    private static void PrintTables(TextWriter output, IReadOnlyList<MeshResource> resources, bool withNamespace, DateTimeOffset now)
+    private static void PrintTables(
+        TextWriter output, IReadOnlyList<MeshResource> resources, bool withNamespace, DateTimeOffset now, IReadOnlyDictionary<ResourceKey, AppliedCount>? applied)
     {
         var groups = resources.GroupBy(r => r.Kind, StringComparer.Ordinal).ToList();
         var qualified = groups.Count > 1;
@@ -41,8 +46,10 @@ internal static class ResourcePrinter
                 output.WriteLine();
             }
 
-            var rows = groups[i].Select(r => ResourceColumns.Row(r, withNamespace, qualified, now)).ToList();
-            TextTable.Write(output, ResourceColumns.Headers(groups[i].Key, withNamespace), rows);
+            var withApplied = applied is not null && ResourceColumns.IsRouting(groups[i].Key);
+            var rows = groups[i].Select(r => ResourceColumns.Row(
+                r, withNamespace, qualified, now, withApplied ? applied!.GetValueOrDefault(r.Key)?.ToString() ?? "-" : null)).ToList();
+            TextTable.Write(output, ResourceColumns.Headers(groups[i].Key, withNamespace, withApplied), rows);
         }
     }
 }

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Runtime.Grpc.Server;
 using Runtime.Silo.Api;
+using Runtime.Silo.Discovery;
 using Runtime.Silo.Metrics;
 using Runtime.Silo.Store;
 
@@ -18,6 +19,7 @@ namespace Runtime.Silo.Hosting;
 /// <summary>
 /// The control-plane host, started in explicit stages: options (validated by the caller) → store
 /// open/migrate → endpoints, with the management API mapped in <see cref="MapManagementApi"/> → listeners
+/// (distribution starts with them, following the opened store's change feed)
 /// → ready. Shutdown runs the other way: not ready, watches completed, listeners stopped, store closed.
 /// </summary>
 internal sealed partial class SiloApplication : IAsyncDisposable
@@ -81,6 +83,7 @@ internal sealed partial class SiloApplication : IAsyncDisposable
         builder.Services.AddSingleton<SqliteConfigStore>();
         builder.Services.AddSingleton<IConfigStore>(sp => sp.GetRequiredService<SqliteConfigStore>());
         builder.Services.AddHostedService<ChangeLogCompactionService>();
+        builder.Services.AddDiscovery();
         // A bulk apply of thousands of resources is one message; gRPC's 4 MiB default would refuse it.
         builder.Services.AddGrpcTransport(grpc => grpc.MaxReceiveMessageSize = ManagementApiMaxMessageBytes);
         configureServices?.Invoke(builder.Services);
@@ -95,6 +98,7 @@ internal sealed partial class SiloApplication : IAsyncDisposable
     {
         var readiness = _app.Services.GetRequiredService<SiloReadiness>();
         var store = _app.Services.GetRequiredService<IConfigStore>();
+        var distributor = _app.Services.GetRequiredService<SnapshotDistributor>();
 
         // The collector must listen before anything is measured: counters and histograms are not replayed.
         _ = _app.Services.GetRequiredService<MetricsCollector>();
@@ -115,6 +119,8 @@ internal sealed partial class SiloApplication : IAsyncDisposable
         {
             readiness.Stopping();
             store.CompleteWatches();
+            // Subscribe streams never end by themselves; end them so the listeners can drain.
+            distributor.CompleteSubscriptions();
         });
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         var grpcPort = _grpcListen!.IPEndPoint!.Port;
@@ -130,7 +136,7 @@ internal sealed partial class SiloApplication : IAsyncDisposable
     }
 
     /// <summary>
-    /// Maps the gRPC management API (ConfigService, ServerInfoService and server reflection) on
+    /// Maps the gRPC management API (ConfigService, ServerInfoService, DiscoveryService and server reflection) on
     /// <paramref name="grpcEndpoints"/>, whose routes answer only on the h2c gRPC port.
     /// </summary>
     /// <param name="grpcEndpoints">Route builder restricted to the gRPC listener.</param>
@@ -139,6 +145,7 @@ internal sealed partial class SiloApplication : IAsyncDisposable
         var services = grpcEndpoints.ServiceProvider;
         grpcEndpoints.MapGrpcService(ActivatorUtilities.CreateInstance<ConfigApi>(services).Build());
         grpcEndpoints.MapGrpcService(ActivatorUtilities.CreateInstance<ServerInfoApi>(services).Build());
+        grpcEndpoints.MapGrpcService(ActivatorUtilities.CreateInstance<DiscoveryApi>(services).Build());
         grpcEndpoints.MapGrpcReflection();
     }
 

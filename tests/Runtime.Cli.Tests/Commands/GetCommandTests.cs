@@ -14,8 +14,8 @@ public sealed class GetCommandTests
         var result = await plane.RunAsync("get", "vs", "-n", "bookinfo");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Matches(@"^NAME\s+GATEWAYS\s+HOSTS\s+AGE$", result.OutputLines[0]);
-        Assert.Matches(@"^reviews\s+\[reviews\]\s+\d+s$", result.OutputLines[1]);
+        Assert.Matches(@"^NAME\s+GATEWAYS\s+HOSTS\s+APPLIED\s+AGE$", result.OutputLines[0]);
+        Assert.Matches(@"^reviews\s+\[reviews\]\s+0/0\s+\d+s$", result.OutputLines[1]);
     }
 
     [Fact]

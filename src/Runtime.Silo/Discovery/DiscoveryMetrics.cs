@@ -1,0 +1,36 @@
+using System.Diagnostics.Metrics;
+using Runtime.Silo.Metrics;
+
+namespace Runtime.Silo.Discovery;
+
+/// <summary>Distribution instruments on the silo's <c>Runtime.Silo</c> meter.</summary>
+internal sealed class DiscoveryMetrics
+{
+    private readonly Counter<long> _pushes;
+    private readonly Counter<long> _pushErrors;
+    private readonly Counter<long> _nacks;
+    private readonly Histogram<double> _convergence;
+
+    public DiscoveryMetrics(SiloMetrics metrics, ProxyRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(registry);
+        var meter = metrics.Meter;
+        meter.CreateObservableGauge("silo.discovery.proxies.connected", () => registry.ConnectedCount, description: "Proxies with an open Subscribe stream.");
+        meter.CreateObservableGauge("silo.discovery.proxies.registered", () => registry.Count, description: "Proxies registered with this replica.");
+        _pushes = meter.CreateCounter<long>("silo.discovery.pushes", description: "Snapshots written to proxy Subscribe streams.");
+        _pushErrors = meter.CreateCounter<long>("silo.discovery.push.errors", description: "Snapshot writes that failed (the stream broke).");
+        _nacks = meter.CreateCounter<long>("silo.discovery.nacks", description: "Snapshot versions rejected by proxies.");
+        _convergence = meter.CreateHistogram<double>(
+            "silo.discovery.convergence.duration", unit: "s",
+            description: "From a config or registry change until every affected connected proxy ACKed it.");
+    }
+
+    public void Pushed() => _pushes.Add(1);
+
+    public void PushFailed() => _pushErrors.Add(1);
+
+    public void Nacked() => _nacks.Add(1);
+
+    public void Converged(TimeSpan duration) => _convergence.Record(duration.TotalSeconds);
+}

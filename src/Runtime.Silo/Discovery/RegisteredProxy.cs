@@ -1,0 +1,14 @@
+namespace Runtime.Silo.Discovery;
+
+/// <summary>One registration as the registry holds it; replaced as a whole on every change.</summary>
+/// <param name="Id">The proxy id (<c>instance.namespace</c>).</param>
+/// <param name="Identity">The normalized identity.</param>
+/// <param name="ProxyVersion">The sidecar's software version.</param>
+/// <param name="RegisteredAt">When this registration started (kept across re-registrations).</param>
+/// <param name="LastHeartbeat">The last heartbeat, registration, or end of a Subscribe stream.</param>
+/// <param name="Connections">Open Subscribe streams; while any is open the proxy is alive without heartbeats.</param>
+internal sealed record RegisteredProxy(
+    string Id, ProxyIdentity Identity, string ProxyVersion, DateTimeOffset RegisteredAt, DateTimeOffset LastHeartbeat, int Connections)
+{
+    public bool Connected => Connections > 0;
+}

@@ -1,0 +1,133 @@
+using System.Text.Json;
+using Runtime.Cli.Tests.Testing;
+using static Runtime.Cli.Tests.Testing.FakeSidecar;
+
+namespace Runtime.Cli.Tests.Commands;
+
+public sealed class ProxyCommandsTests
+{
+    [Fact]
+    public async Task ProxyStatus_NoProxies_SaysSo()
+    {
+        await using var plane = await ControlPlane.StartAsync();
+
+        var result = await plane.RunAsync("proxy-status");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("No proxies registered.", result.Error.Trim());
+    }
+
+    [Fact]
+    public async Task ProxyStatus_SubscribedAndSilentProxies_SyncedAndDisconnectedRows()
+    {
+        await using var plane = await ControlPlane.StartAsync();
+        using var product = await RegisterAsync(plane.Server, "productpage", "bookinfo", "10.0.0.1", "productpage-v1-1");
+        using var ratings = await RegisterAsync(plane.Server, "ratings", "bookinfo", "10.0.0.3", "ratings-v1-1");
+        var acked = await product.WaitForAsync(s => HasEndpoint(s, ratings.ProxyId), "the ratings endpoint");
+
+        var result = await plane.RunAsync("proxy-status");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Matches(@"^NAME\s+SERVICE\s+NAMESPACE\s+ADDRESS\s+STATE\s+VERSION\s+AGE$", result.OutputLines[0]);
+        Assert.Matches($@"^productpage-v1-1\s+productpage\s+bookinfo\s+10\.0\.0\.1:15006\s+SYNCED\s+{acked.Version}\s+\d+s$", result.OutputLines[1]);
+        Assert.Matches(@"^ratings-v1-1\s+ratings\s+bookinfo\s+10\.0\.0\.3:15006\s+DISCONNECTED\s+-\s+\d+s$", result.OutputLines[2]);
+        Assert.Equal(3, result.OutputLines.Length);
+    }
+
+    [Fact]
+    public async Task ProxyStatus_Nack_RowIsNackedAndFollowedByTheReason()
+    {
+        await using var plane = await ControlPlane.StartAsync();
+        using var product = await RegisterAsync(plane.Server, "productpage", "bookinfo", "10.0.0.1", "productpage-v1-1");
+        var good = await product.WaitForAsync(s => HasEndpoint(s, product.ProxyId), "its own endpoint");
+
+        await plane.RunWithInputAsync(SampleManifests.Reviews, "apply", "-f", "-");
+        var rejected = await product.WaitForAsync(s => HasResource(s, "VirtualService", "reviews") && HasResource(s, "DestinationRule", "reviews"), "the reviews route and rule", ack: false);
+        await product.AckAsync(rejected.Version, "subset v1 of reviews has no endpoints");
+        var result = await plane.RunAsync("proxy-status", "-n", "bookinfo");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Matches($@"^productpage-v1-1\s+productpage\s+bookinfo\s+10\.0\.0\.1:15006\s+NACKED\s+{good.Version}\s+\d+s$", result.OutputLines[1]);
+        Assert.Equal($"NACK of version {rejected.Version}: subset v1 of reviews has no endpoints", result.OutputLines[2]);
+    }
+
+    [Fact]
+    public async Task ProxyConfig_Sections_SummariseRoutesClustersAndEndpoints()
+    {
+        await using var plane = await ControlPlane.StartAsync();
+        await plane.RunWithInputAsync(SampleManifests.Reviews, "apply", "-f", "-");
+        using var reviews = await RegisterAsync(plane.Server, "reviews", "bookinfo", "10.0.1.1", "reviews-v1-1", ("app", "reviews"), ("version", "v1"));
+        using var product = await RegisterAsync(plane.Server, "productpage", "bookinfo", "10.0.0.1", "productpage-v1-1");
+        await product.WaitForAsync(s => HasEndpoint(s, reviews.ProxyId) && HasResource(s, "DestinationRule", "reviews"), "the reviews endpoint and rules");
+
+        var routes = await plane.RunAsync("proxy-config", "routes", "productpage.bookinfo");
+        var clusters = await plane.RunAsync("proxy-config", "clusters", "productpage-v1-1");
+        var endpoints = await plane.RunAsync("proxy-config", "endpoints", product.ProxyId);
+        var all = await plane.RunAsync("proxy-config", "all", product.ProxyId);
+
+        Assert.Equal(0, routes.ExitCode);
+        Assert.Matches(@"^HOST\s+MATCH\s+ROUTE\s+VIRTUAL SERVICE$", routes.OutputLines[0]);
+        Assert.Matches(@"^reviews\.bookinfo\.svc\.cluster\.local\s+/\*\s+reviews\.bookinfo\.svc\.cluster\.local\|v1\s+reviews\.bookinfo$", routes.OutputLines[1]);
+        Assert.Matches(@"^SERVICE FQDN\s+PORT\s+SUBSET\s+DESTINATION RULE$", clusters.OutputLines[0]);
+        Assert.Contains(clusters.OutputLines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^reviews\.bookinfo\.svc\.cluster\.local\s+-\s+-\s+reviews\.bookinfo$"));
+        Assert.Contains(clusters.OutputLines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^reviews\.bookinfo\.svc\.cluster\.local\s+-\s+v1\s+reviews\.bookinfo$"));
+        Assert.Contains(clusters.OutputLines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^productpage\.bookinfo\.svc\.cluster\.local\s+-\s+-\s+-$"));
+        Assert.Matches(@"^ENDPOINT\s+STATUS\s+SERVICE\s+LABELS$", endpoints.OutputLines[0]);
+        Assert.Contains(endpoints.OutputLines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^10\.0\.1\.1:15006\s+HEALTHY\s+reviews\.bookinfo\.svc\.cluster\.local\s+app=reviews,version=v1$"));
+        Assert.Equal(3, all.OutputLines.Count(l => l.StartsWith("HOST", StringComparison.Ordinal) || l.StartsWith("SERVICE FQDN", StringComparison.Ordinal) || l.StartsWith("ENDPOINT", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task ProxyConfig_OutputJsonAndYaml_PrintTheSnapshot()
+    {
+        await using var plane = await ControlPlane.StartAsync();
+        await plane.RunWithInputAsync(SampleManifests.Reviews, "apply", "-f", "-");
+        using var product = await RegisterAsync(plane.Server, "productpage", "bookinfo", "10.0.0.1", "productpage-v1-1");
+        var pushed = await product.WaitForAsync(s => HasResource(s, "VirtualService", "reviews"), "the reviews route");
+
+        var json = await plane.RunAsync("proxy-config", "all", "productpage-v1-1", "-o", "json");
+        var yaml = await plane.RunAsync("proxy-config", "routes", "productpage-v1-1", "-o", "yaml");
+
+        Assert.Equal(0, json.ExitCode);
+        using var document = JsonDocument.Parse(json.Output);
+        var root = document.RootElement;
+        Assert.Equal(product.ProxyId, root.GetProperty("proxyId").GetString());
+        Assert.Equal(pushed.Version, root.GetProperty("version").GetString());
+        Assert.Equal(["DestinationRule", "VirtualService"], root.GetProperty("resources").EnumerateArray().Select(r => r.GetProperty("kind").GetString()));
+        Assert.Equal("productpage.bookinfo.svc.cluster.local", root.GetProperty("services")[0].GetProperty("host").GetString());
+        Assert.Equal(0, yaml.ExitCode);
+        Assert.Contains($"proxyId: {product.ProxyId}", yaml.Output, StringComparison.Ordinal);
+        Assert.Contains("kind: VirtualService", yaml.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ProxyConfig_UnknownProxy_NotFoundExitOne()
+    {
+        await using var plane = await ControlPlane.StartAsync();
+
+        var result = await plane.RunAsync("proxy-config", "routes", "ghost.default");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("Error from server (NotFound): no registered proxy is \"ghost.default\"; meshctl proxy-status lists them", result.Error.Trim());
+    }
+
+    [Fact]
+    public async Task Get_RoutingKinds_AppliedColumnCountsAckedProxies()
+    {
+        await using var plane = await ControlPlane.StartAsync();
+        await plane.RunWithInputAsync(SampleManifests.Reviews, "apply", "-f", "-");
+        using var acking = await RegisterAsync(plane.Server, "productpage", "bookinfo", "10.0.0.1", "productpage-v1-1");
+        using var nacking = await RegisterAsync(plane.Server, "details", "bookinfo", "10.0.0.4", "details-v1-1");
+        await acking.WaitForAsync(s => HasResource(s, "VirtualService", "reviews") && HasEndpoint(s, nacking.ProxyId), "the route and both endpoints");
+        var rejected = await nacking.WaitForAsync(s => HasResource(s, "VirtualService", "reviews") && HasEndpoint(s, acking.ProxyId), "the route and both endpoints", ack: false);
+        await nacking.AckAsync(rejected.Version, "rejected");
+
+        var vs = await plane.RunAsync("get", "vs", "-n", "bookinfo");
+        var all = await plane.RunAsync("get", "all", "-A");
+
+        Assert.Equal(0, vs.ExitCode);
+        Assert.Matches(@"^NAME\s+GATEWAYS\s+HOSTS\s+APPLIED\s+AGE$", vs.OutputLines[0]);
+        Assert.Matches(@"^reviews\s+\[reviews\]\s+1/2\s+\d+s$", vs.OutputLines[1]);
+        Assert.Contains(all.OutputLines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^bookinfo\s+destinationrule\.networking\.istio\.io/reviews\s+reviews\s+1/2\s+\d+s$"));
+    }
+}
