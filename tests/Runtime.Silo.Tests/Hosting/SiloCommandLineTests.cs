@@ -70,7 +70,7 @@ public sealed class SiloCommandLineTests
         Assert.Equal(2, code);
         var text = error.ToString();
         Assert.Contains("--grpc-port (MESH_GRPC_PORT)", text);
-        Assert.Contains("--http-port (MESH_HTTP_PORT): 99999 is out of range", text);
+        Assert.Contains("--http-port (MESH_HTTP_PORT): --http-port '99999' is not a port number; use 0-65535", text);
         Assert.Contains("--listen-address (MESH_LISTEN_ADDRESS): 'nowhere' is not an IP address", text);
         Assert.Contains("--store (MESH_STORE): the PostgreSQL store arrives in a later version", text);
         Assert.DoesNotContain(" at ", text);
