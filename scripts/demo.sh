@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# The main job: builds the mesh, starts the control plane on its embedded SQLite store (./.mesh),
-# applies the example configuration in examples/bookinfo and shows what was stored.
-# In a terminal it keeps the control plane running until Ctrl+C; otherwise it stops it and exits.
+# The main job: the demo mesh on loopback. Builds everything, starts the control plane on its embedded
+# store (./.mesh), the Bookinfo sample (productpage -> reviews v1/v2/v3 -> ratings) with a sidecar in front
+# of each workload, applies the seeds' header routing and canary split, then drives traffic and shows the
+# live result until Ctrl+C. Stops everything it started on exit.
+#
+# Without a terminal (CI, pipes) it runs the traffic for DEMO_SECONDS (default 10) and exits.
+# Ports: control plane 15010 (gRPC) / 15014 (HTTP); workloads from DEMO_PORT_BASE (default 16000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,45 +13,82 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 GRPC_PORT=${MESH_GRPC_PORT:-15010}
 HTTP_PORT=${MESH_HTTP_PORT:-15014}
 DATA_DIR=${MESH_DATA_DIR:-.mesh}
+BASE=${DEMO_PORT_BASE:-16000}
+LOGS=$DATA_DIR/demo-logs
 
 echo "==> building"
 dotnet build Runtime.sln -c Release -nologo -v quiet "-clp:ErrorsOnly;NoSummary"
 
 out=Release/net10.0
-silo="src/Runtime.Silo/bin/$out/Runtime.Silo.dll"
 meshctl() { dotnet "src/Runtime.Cli/bin/$out/meshctl.dll" --server "http://127.0.0.1:$GRPC_PORT" "$@"; }
+pids=()
+stop_all() {
+  # Sidecars and apps first (sidecars deregister on SIGTERM), the control plane last.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[i]}" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
 
-echo "==> starting the control plane (gRPC 127.0.0.1:$GRPC_PORT, HTTP 127.0.0.1:$HTTP_PORT, store $DATA_DIR/mesh.db)"
-mkdir -p "$DATA_DIR"
-dotnet "$silo" --grpc-port "$GRPC_PORT" --http-port "$HTTP_PORT" --data-dir "$DATA_DIR" >"$DATA_DIR/silo.log" 2>&1 &
-silo_pid=$!
-stop() { kill "$silo_pid" 2>/dev/null && wait "$silo_pid" 2>/dev/null || true; }
-trap stop EXIT INT TERM
+wait_http() { # url what pid
+  for _ in $(seq 1 150); do
+    if curl -fsS "$1" >/dev/null 2>&1; then return 0; fi
+    if ! kill -0 "$3" 2>/dev/null; then echo "$2 exited during start-up; its log:" >&2; cat "$LOGS/$2.log" >&2; exit 1; fi
+    sleep 0.2
+  done
+  echo "$2 did not become ready at $1; see $LOGS/$2.log" >&2; exit 1
+}
 
-for _ in $(seq 1 100); do
-  if curl -fsS "http://127.0.0.1:$HTTP_PORT/readyz" >/dev/null 2>&1; then break; fi
-  if ! kill -0 "$silo_pid" 2>/dev/null; then
-    echo "the control plane exited during start-up:" >&2; cat "$DATA_DIR/silo.log" >&2; exit 1
+mkdir -p "$LOGS"
+echo "==> control plane: gRPC 127.0.0.1:$GRPC_PORT, HTTP 127.0.0.1:$HTTP_PORT, store $DATA_DIR/mesh.db"
+dotnet "src/Runtime.Silo/bin/$out/Runtime.Silo.dll" --grpc-port "$GRPC_PORT" --http-port "$HTTP_PORT" --data-dir "$DATA_DIR" --log-level warning >"$LOGS/control-plane.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$HTTP_PORT/readyz" control-plane "$!"
+
+echo "==> meshctl apply -f examples/demo/reviews-routing.yaml"
+meshctl apply -f examples/demo/reviews-routing.yaml
+
+# workload: name service version app-role slot
+start_workload() {
+  local name=$1 service=$2 version=$3 role=$4 slot=$5
+  local admin=$((BASE + slot * 10)) outbound=$((BASE + slot * 10 + 1)) app=$((BASE + slot * 10 + 5)) inbound=$((BASE + slot * 10 + 6))
+  local app_flag=()
+  if [ "$role" != none ]; then
+    HTTP_PROXY="http://127.0.0.1:$outbound" dotnet "samples/Bookinfo/bin/$out/Bookinfo.dll" "$role" --version "$version" --port "$app" >"$LOGS/$name-app.log" 2>&1 &
+    pids+=($!)
+    app_flag=(--app-port "$app")
   fi
-  sleep 0.2
-done
-curl -fsS "http://127.0.0.1:$HTTP_PORT/readyz" >/dev/null || { echo "the control plane did not become ready; see $DATA_DIR/silo.log" >&2; exit 1; }
+  dotnet "src/Runtime.Sidecar/bin/$out/Runtime.Sidecar.dll" --service "$service" --label "app=$service" --label "version=$version" \
+    --control-plane "http://127.0.0.1:$GRPC_PORT" --instance "$name" "${app_flag[@]}" \
+    --inbound-port "$inbound" --outbound-port "$outbound" --admin-port "$admin" \
+    --data-dir "$DATA_DIR/sidecars/$name" --log-level warning >"$LOGS/$name.log" 2>&1 &
+  pids+=($!)
+  wait_http "http://127.0.0.1:$admin/ready" "$name" "$!"
+  echo "    $name: sidecar outbound 127.0.0.1:$outbound, inbound 127.0.0.1:$inbound, admin 127.0.0.1:$admin${app_flag:+, app 127.0.0.1:$app}"
+}
 
-echo "==> meshctl version"
-meshctl version
-echo "==> meshctl validate -f examples/bookinfo (offline)"
-meshctl validate -f examples/bookinfo
-echo "==> meshctl apply -f examples/bookinfo"
-meshctl apply -f examples/bookinfo
-echo "==> meshctl get all -A"
-meshctl get all -A
-echo "==> meshctl get vs reviews -n bookinfo -o yaml"
-meshctl get vs reviews -n bookinfo -o yaml
+echo "==> starting the Bookinfo sample, each workload with its sidecar"
+start_workload productpage productpage v1 productpage 0
+start_workload reviews-v1 reviews v1 reviews 1
+start_workload reviews-v2 reviews v2 reviews 2
+start_workload reviews-v3 reviews v3 reviews 3
+start_workload ratings ratings v1 ratings 4
+start_workload traffic traffic v1 none 5
 
-if [ -t 0 ]; then
+echo "==> meshctl proxy-status"
+meshctl proxy-status
+echo "==> meshctl get vs; meshctl get dr"
+meshctl get vs
+meshctl get dr
+
+traffic_proxy="http://127.0.0.1:$((BASE + 51))"
+if [ -t 1 ]; then
   echo
-  echo "The control plane keeps running: try"
-  echo "  dotnet src/Runtime.Cli/bin/$out/meshctl.dll get dr -n bookinfo"
-  echo "Press Ctrl+C to stop it."
-  wait "$silo_pid"
+  echo "Driving traffic. In another terminal, shift the canary and watch it move within a second:"
+  echo "  dotnet src/Runtime.Cli/bin/$out/meshctl.dll apply -f examples/demo/reviews-50-50.yaml"
+  sleep 3
+  dotnet "samples/Bookinfo/bin/$out/Bookinfo.dll" traffic --proxy "$traffic_proxy" || true
+else
+  echo "==> driving traffic for ${DEMO_SECONDS:-10}s (no terminal: a summary at the end)"
+  dotnet "samples/Bookinfo/bin/$out/Bookinfo.dll" traffic --proxy "$traffic_proxy" --seconds "${DEMO_SECONDS:-10}"
 fi
