@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -11,6 +12,7 @@ using Runtime.Sidecar.Admin;
 using Runtime.Sidecar.Configuration;
 using Runtime.Sidecar.Discovery;
 using Runtime.Sidecar.Forwarding;
+using Runtime.Sidecar.Listening;
 using Runtime.Sidecar.Proxying;
 using Runtime.Sidecar.Routing;
 
@@ -28,7 +30,8 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
     private readonly SidecarOptions _options;
     private readonly WebApplication _app;
     private readonly ILogger<SidecarApplication> _logger;
-    private readonly Dictionary<ListenerKind, ListenOptions> _listeners = [];
+    private readonly SniffingListenerFactory _sniffing;
+    private ListenOptions? _admin;
     private ControlPlaneClient? _controlPlane;
     private int _stopped;
 
@@ -54,12 +57,20 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Limits.MinRequestBodyDataRate = null;
             kestrel.Limits.MinResponseDataRate = null;
-            Listen(kestrel, IPAddress.Loopback, options.OutboundPort, ListenerKind.Outbound);
-            Listen(kestrel, IPAddress.Parse(options.Address), options.InboundPort, ListenerKind.Inbound);
-            Listen(kestrel, IPAddress.Loopback, options.AdminPort, ListenerKind.Admin);
+            // Apps and peer sidecars speak HTTP/1.1 or h2c (gRPC) on the same port: sniffed per connection.
+            ListenBoth(kestrel, new IPEndPoint(IPAddress.Loopback, options.OutboundPort), ListenerKind.Outbound);
+            ListenBoth(kestrel, new IPEndPoint(IPAddress.Parse(options.Address), options.InboundPort), ListenerKind.Inbound);
+            kestrel.Listen(IPAddress.Loopback, options.AdminPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                Tag(listen, ListenerKind.Admin);
+                _admin = listen;
+            });
         });
 
         var identity = new SidecarIdentity(options.Service, options.Namespace, options.Labels, options.ServiceAccount);
+        builder.Services.AddSingleton<SniffingListenerFactory>();
+        builder.Services.AddSingleton<IConnectionListenerFactory>(sp => sp.GetRequiredService<SniffingListenerFactory>());
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(identity);
         builder.Services.AddSingleton(logLevel);
@@ -71,6 +82,7 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
         builder.Services.AddSingleton<InboundProxy>();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(20));
         _app = builder.Build();
+        _sniffing = _app.Services.GetRequiredService<SniffingListenerFactory>();
         _logger = _app.Services.GetRequiredService<ILogger<SidecarApplication>>();
     }
 
@@ -127,23 +139,30 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
         }
     }
 
-    private void Listen(KestrelServerOptions kestrel, IPAddress address, int port, ListenerKind kind) =>
-        kestrel.Listen(address, port, listen =>
+    private static void ListenBoth(KestrelServerOptions kestrel, IPEndPoint address, ListenerKind kind)
+    {
+        var name = kind.ToString();
+        foreach (var protocol in new[] { HttpProtocols.Http1, HttpProtocols.Http2 })
         {
-            // HTTP/1.1 on cleartext for now; h2c from apps needs protocol detection on the same port.
-            listen.Protocols = HttpProtocols.Http1;
-            listen.Use(next => connection =>
+            kestrel.Listen(new SniffedEndPoint(name, address, protocol), listen =>
             {
-                connection.Items[ListenerItemKey] = kind;
-                return next(connection);
+                listen.Protocols = protocol;
+                Tag(listen, kind);
             });
-            _listeners[kind] = listen;
+        }
+    }
+
+    private static void Tag(ListenOptions listen, ListenerKind kind) =>
+        listen.Use(next => connection =>
+        {
+            connection.Items[ListenerItemKey] = kind;
+            return next(connection);
         });
 
     private static ListenerKind ListenerOf(HttpContext context) =>
         context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(ListenerItemKey, out var kind) == true ? (ListenerKind)kind! : ListenerKind.Admin;
 
-    private int Port(ListenerKind kind) => _listeners[kind].IPEndPoint!.Port;
+    private int Port(ListenerKind kind) => kind == ListenerKind.Admin ? _admin!.IPEndPoint!.Port : _sniffing.BoundAddress(kind.ToString()).Port;
 
     private static Uri Address(IPAddress address, int port) =>
         new($"http://{(address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString())}:{port}");

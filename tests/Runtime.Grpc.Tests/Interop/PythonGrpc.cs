@@ -17,7 +17,7 @@ internal static class PythonGrpc
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
     private static readonly Lazy<Task> Available = new(EnsureAvailableAsync);
 
-    public static async Task<PythonCallResult> CallAsync(Uri server, string kind, string method, IEnumerable<IMessage> requests, double? timeoutSeconds = null)
+    public static async Task<PythonCallResult> CallAsync(Uri server, string kind, string method, IEnumerable<IMessage> requests, double? timeoutSeconds = null, string? authority = null)
     {
         await Available.Value.WaitAsync(CallTimeout);
         var spec = new
@@ -27,6 +27,7 @@ internal static class PythonGrpc
             method,
             requests = requests.Select(r => Convert.ToHexString(r.ToByteArray())).ToArray(),
             timeout = timeoutSeconds,
+            authority,
         };
         var script = Path.Combine(AppContext.BaseDirectory, "Interop", "python_client.py");
         var (exitCode, stdout, stderr) = await RunAsync(Python, [script], JsonSerializer.Serialize(spec), CallTimeout);

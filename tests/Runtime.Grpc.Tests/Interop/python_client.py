@@ -4,7 +4,8 @@ implementation) through its generic API with identity (bytes) serializers: the C
 requests and decodes responses, so no generated Python code is involved.
 
 stdin:  JSON {"target": "127.0.0.1:1234", "kind": "unary" | "server_streaming" | "bidi",
-              "method": "/pkg.Service/Method", "requests": ["<hex>", ...], "timeout": <seconds> | null}
+              "method": "/pkg.Service/Method", "requests": ["<hex>", ...], "timeout": <seconds> | null,
+              "authority": "<:authority to send instead of the target>" | null}
 stdout: JSON {"code": <int>, "code_name": "OK", "details": "<status message>",
               "responses": ["<hex>", ...], "trailing_metadata": {"<key>": "<str, or hex for -bin keys>"}}
 
@@ -26,7 +27,9 @@ def main():
     kind = spec["kind"]
     result = {"code": 0, "code_name": "OK", "details": "", "responses": [], "trailing_metadata": {}}
     metadata = None
-    with grpc.insecure_channel(spec["target"]) as channel:
+    # An authority override addresses a service through a proxy (a sidecar's outbound port) by its name.
+    options = [("grpc.default_authority", spec["authority"])] if spec.get("authority") else None
+    with grpc.insecure_channel(spec["target"], options=options) as channel:
         if timeout is not None:
             grpc.channel_ready_future(channel).result(timeout=CONNECT_TIMEOUT)
         try:

@@ -55,12 +55,12 @@ internal sealed class MeshHarness : IAsyncDisposable
     }
 
     /// <summary>Starts a sidecar for <paramref name="service"/> with the given labels, in front of <paramref name="app"/> (or none).</summary>
-    public async Task<RunningSidecar> StartSidecarAsync(string service, TestServer? app, string? dataDir = null, params string[] labels)
+    public async Task<RunningSidecar> StartSidecarAsync(string service, TestServer? app, string? dataDir = null, int? appPort = null, params string[] labels)
     {
         var options = new SidecarOptions
         {
             Service = service,
-            AppPort = app?.Address.Port,
+            AppPort = appPort ?? app?.Address.Port,
             InboundPort = 0,
             OutboundPort = 0,
             AdminPort = 0,
