@@ -30,8 +30,7 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
     private readonly SidecarOptions _options;
     private readonly WebApplication _app;
     private readonly ILogger<SidecarApplication> _logger;
-    private readonly SniffingListenerFactory _sniffing;
-    private ListenOptions? _admin;
+    private readonly Dictionary<ListenerKind, ListenOptions> _listeners = [];
     private ControlPlaneClient? _controlPlane;
     private int _stopped;
 
@@ -64,13 +63,12 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
             {
                 listen.Protocols = HttpProtocols.Http1;
                 Tag(listen, ListenerKind.Admin);
-                _admin = listen;
+                _listeners[ListenerKind.Admin] = listen;
             });
         });
 
         var identity = new SidecarIdentity(options.Service, options.Namespace, options.Labels, options.ServiceAccount);
-        builder.Services.AddSingleton<SniffingListenerFactory>();
-        builder.Services.AddSingleton<IConnectionListenerFactory>(sp => sp.GetRequiredService<SniffingListenerFactory>());
+        builder.Services.AddSingleton<IConnectionListenerFactory, HandoffListenerFactory>();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(identity);
         builder.Services.AddSingleton(logLevel);
@@ -82,7 +80,6 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
         builder.Services.AddSingleton<InboundProxy>();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(20));
         _app = builder.Build();
-        _sniffing = _app.Services.GetRequiredService<SniffingListenerFactory>();
         _logger = _app.Services.GetRequiredService<ILogger<SidecarApplication>>();
     }
 
@@ -139,17 +136,20 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
         }
     }
 
-    private static void ListenBoth(KestrelServerOptions kestrel, IPEndPoint address, ListenerKind kind)
+    private void ListenBoth(KestrelServerOptions kestrel, IPEndPoint address, ListenerKind kind)
     {
-        var name = kind.ToString();
-        foreach (var protocol in new[] { HttpProtocols.Http1, HttpProtocols.Http2 })
+        var handoff = new Http2Handoff();
+        kestrel.Listen(new HandoffEndPoint(kind.ToString()), listen =>
         {
-            kestrel.Listen(new SniffedEndPoint(name, address, protocol), listen =>
-            {
-                listen.Protocols = protocol;
-                Tag(listen, kind);
-            });
-        }
+            Tag(listen, kind);
+            handoff.ConfigureHttp2(listen);
+        });
+        kestrel.Listen(address, listen =>
+        {
+            Tag(listen, kind);
+            handoff.ConfigurePublic(listen);
+            _listeners[kind] = listen;
+        });
     }
 
     private static void Tag(ListenOptions listen, ListenerKind kind) =>
@@ -162,7 +162,7 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
     private static ListenerKind ListenerOf(HttpContext context) =>
         context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(ListenerItemKey, out var kind) == true ? (ListenerKind)kind! : ListenerKind.Admin;
 
-    private int Port(ListenerKind kind) => kind == ListenerKind.Admin ? _admin!.IPEndPoint!.Port : _sniffing.BoundAddress(kind.ToString()).Port;
+    private int Port(ListenerKind kind) => _listeners[kind].IPEndPoint!.Port;
 
     private static Uri Address(IPAddress address, int port) =>
         new($"http://{(address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString())}:{port}");

@@ -3,7 +3,7 @@ using Runtime.Sidecar.Listening;
 
 namespace Runtime.Sidecar.Tests.Listening;
 
-public sealed class ProtocolSnifferTests
+public sealed class Http2HandoffTests
 {
     [Theory]
     [InlineData("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", true)]
@@ -18,6 +18,6 @@ public sealed class ProtocolSnifferTests
     [InlineData("", null)]
     public void Decide_FirstBytes_TellsHttp2FromHttp1OrWaitsForMore(string first, bool? expected)
     {
-        Assert.Equal(expected, ProtocolSniffer.Decide(Encoding.ASCII.GetBytes(first)));
+        Assert.Equal(expected, Http2Handoff.Decide(Encoding.ASCII.GetBytes(first)));
     }
 }
