@@ -18,7 +18,7 @@ public sealed class HttpForwarderLargeBodyTests(ITestOutputHelper output)
     public async Task ForwardAsync_OneGigabyteUpload_StreamedExactlyInBoundedMemory()
     {
         // The upstream lifts its own limit; the front does not: the forwarder must lift Kestrel's 30 MB default itself.
-        await using var upstream = await TestServer.StartAsync(CountBodyAsync, unlimitedBodies: true);
+        await using var upstream = await TestServer.StartAsync(CountingUpstream.CountBodyAsync, unlimitedBodies: true);
         await using var proxy = await ForwardingProxy.StartAsync(upstream.Address);
         using var client = TestClients.Http1(proxy.Address);
 
@@ -43,25 +43,5 @@ public sealed class HttpForwarderLargeBodyTests(ITestOutputHelper output)
         output.WriteLine(context);
         Assert.True(allocated < MemoryBound, "Too much allocated while streaming 1 GB: " + context);
         Assert.True(retained < MemoryBound, "Too much retained after streaming 1 GB: " + context);
-    }
-
-    private static async Task CountBodyAsync(HttpContext context)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        long total = 0;
-        try
-        {
-            int read;
-            while ((read = await context.Request.Body.ReadAsync(buffer)) > 0)
-            {
-                total += read;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-
-        await context.Response.WriteAsync(total.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 }

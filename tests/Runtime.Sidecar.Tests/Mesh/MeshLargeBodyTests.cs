@@ -18,7 +18,7 @@ public sealed class MeshLargeBodyTests(ITestOutputHelper output)
     public async Task Upload_OneGigabyteThroughTwoSidecars_StreamedExactlyInBoundedMemory()
     {
         await using var mesh = await MeshHarness.StartAsync();
-        await using var app = await TestServer.StartAsync(CountBodyAsync, unlimitedBodies: true);
+        await using var app = await TestServer.StartAsync(CountingUpstream.CountBodyAsync, unlimitedBodies: true);
         await mesh.StartSidecarAsync("uploads", app);
         var client = await mesh.StartSidecarAsync("client", null);
         await MeshHarness.WaitForEndpointsAsync(client, "uploads.default.svc.cluster.local", 1);
@@ -39,25 +39,5 @@ public sealed class MeshLargeBodyTests(ITestOutputHelper output)
 
         // Client, both sidecars and the app share this process: a hop that buffered the body would allocate >= 1 GB.
         Assert.True(allocated < MemoryBound, $"allocated {allocated / 1024 / 1024} MB while streaming 1 GB through two sidecars");
-    }
-
-    private static async Task CountBodyAsync(HttpContext context)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        long total = 0;
-        try
-        {
-            int read;
-            while ((read = await context.Request.Body.ReadAsync(buffer)) > 0)
-            {
-                total += read;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-
-        await context.Response.WriteAsync(total.ToString(CultureInfo.InvariantCulture));
     }
 }
