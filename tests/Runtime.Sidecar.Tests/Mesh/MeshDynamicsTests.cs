@@ -53,6 +53,27 @@ public sealed class MeshDynamicsTests
     }
 
     [Fact]
+    public async Task Traffic_ControlPlaneProcessKilledUnderLoad_NoRequestFails()
+    {
+        using var directory = new Runtime.Silo.Tests.Testing.TempDirectory();
+        using var silo = await Runtime.Silo.Tests.Testing.SiloProcess.StartAsync(directory.Path);
+        await using var mesh = MeshHarness.Detached(silo.GrpcAddress);
+        var app = await mesh.StartAppAsync("reviews");
+        await mesh.StartSidecarAsync("reviews", app, labels: ["version=v1"]);
+        var productpage = await mesh.StartSidecarAsync("productpage", null);
+        await MeshHarness.WaitForEndpointsAsync(productpage, "reviews.default.svc.cluster.local", 1);
+
+        await using var load = SteadyLoad.Start(productpage.OutboundAddress, "reviews");
+        await load.WaitForAsync(200);
+        silo.Kill();
+        await load.WaitForAsync(load.Succeeded + 500);
+        var (succeeded, failures) = await load.StopAsync();
+
+        Assert.True(succeeded >= 700, $"only {succeeded} requests completed");
+        Assert.Empty(failures);
+    }
+
+    [Fact]
     public async Task Traffic_RouteChangedUnderLoad_NoRequestFailsAndTrafficMoves()
     {
         await using var mesh = await MeshHarness.StartAsync();

@@ -18,13 +18,17 @@ internal sealed class MeshHarness : IAsyncDisposable
     private readonly List<IAsyncDisposable> _owned = [];
     private readonly string _root = Directory.CreateTempSubdirectory("mesh-e2e-").FullName;
 
-    private MeshHarness(RunningSilo silo)
+    private MeshHarness(RunningSilo? silo, Uri controlPlane)
     {
         Silo = silo;
-        Api = new GrpcClient(silo.GrpcAddress);
+        ControlPlane = controlPlane;
+        Api = new GrpcClient(controlPlane);
     }
 
-    public RunningSilo Silo { get; private set; }
+    /// <summary>The in-process control plane; null when the harness uses one it does not own.</summary>
+    public RunningSilo? Silo { get; private set; }
+
+    public Uri ControlPlane { get; }
 
     public GrpcClient Api { get; private set; }
 
@@ -32,8 +36,11 @@ internal sealed class MeshHarness : IAsyncDisposable
     {
         var directory = Directory.CreateTempSubdirectory("mesh-e2e-silo-").FullName;
         var silo = await SiloHost.StartAsync(new SiloOptions { GrpcPort = 0, HttpPort = 0, DataDir = directory, LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning }, CancellationToken.None).WaitAsync(TestTimeouts.Default);
-        return new MeshHarness(silo);
+        return new MeshHarness(silo, silo.GrpcAddress);
     }
+
+    /// <summary>A harness whose sidecars use a control plane someone else runs (e.g. a separate process).</summary>
+    public static MeshHarness Detached(Uri controlPlane) => new(null, controlPlane);
 
     /// <summary>An app that answers "<paramref name="name"/> &lt;path&gt;" and echoes a few request headers back as x-seen-*.</summary>
     public async Task<TestServer> StartAppAsync(string name)
@@ -67,7 +74,7 @@ internal sealed class MeshHarness : IAsyncDisposable
             DataDir = dataDir ?? Path.Combine(_root, service + "-" + Guid.NewGuid().ToString("N")[..8]),
             LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
         };
-        options.ControlPlanes.Add(Silo.GrpcAddress);
+        options.ControlPlanes.Add(ControlPlane);
         foreach (var label in labels)
         {
             var parts = label.Split('=');
@@ -109,7 +116,10 @@ internal sealed class MeshHarness : IAsyncDisposable
     public async Task StopSiloAsync()
     {
         Api.Dispose();
-        await Silo.DisposeAsync();
+        if (Silo is not null)
+        {
+            await Silo.DisposeAsync();
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -121,7 +131,14 @@ internal sealed class MeshHarness : IAsyncDisposable
         }
 
         Api.Dispose();
-        await Silo.DisposeAsync();
-        Directory.Delete(_root, recursive: true);
+        if (Silo is not null)
+        {
+            await Silo.DisposeAsync();
+        }
+
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
     }
 }
