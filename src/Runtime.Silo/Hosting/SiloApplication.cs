@@ -84,6 +84,13 @@ internal sealed partial class SiloApplication : IAsyncDisposable
         builder.Services.AddSingleton<IConfigStore>(sp => sp.GetRequiredService<SqliteConfigStore>());
         builder.Services.AddHostedService<ChangeLogCompactionService>();
         builder.Services.AddDiscovery();
+        builder.Services.Configure<DiscoveryOptions>(discovery =>
+        {
+            discovery.HeartbeatInterval = options.HeartbeatInterval;
+            discovery.Ttl = options.EndpointTtl;
+            // Expire within a quarter TTL of the deadline, and at least once a second.
+            discovery.ExpiryScanInterval = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(1).Ticks, Math.Max(1, options.EndpointTtl.Ticks / 4)));
+        });
         // A bulk apply of thousands of resources is one message; gRPC's 4 MiB default would refuse it.
         builder.Services.AddGrpcTransport(grpc => grpc.MaxReceiveMessageSize = ManagementApiMaxMessageBytes);
         configureServices?.Invoke(builder.Services);

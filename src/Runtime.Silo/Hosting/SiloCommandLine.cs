@@ -1,4 +1,5 @@
 using Runtime.Abstractions.CommandLine;
+using Runtime.Abstractions.Common;
 
 namespace Runtime.Silo.Hosting;
 
@@ -17,6 +18,8 @@ internal static class SiloCommandLine
             new("--listen-address", "MESH_LISTEN_ADDRESS", "IP address both ports listen on", "127.0.0.1", (o, v) => { o.ListenAddress = v; return null; }),
             new("--data-dir", "MESH_DATA_DIR", "directory for mesh.db and silo.ports.json", "./.mesh", (o, v) => { o.DataDir = v; return null; }),
             new("--store", "MESH_STORE", "config store: sqlite (postgres arrives in a later version)", "sqlite", ReadStore),
+            new("--heartbeat-interval", "MESH_HEARTBEAT_INTERVAL", "how often sidecars heartbeat, e.g. 5s", "5s", (o, v) => ReadDuration(v, d => o.HeartbeatInterval = d)),
+            new("--endpoint-ttl", "MESH_ENDPOINT_TTL", "how long an endpoint stays registered without a heartbeat, e.g. 15s", "15s", (o, v) => ReadDuration(v, d => o.EndpointTtl = d)),
             new("--log-level", "MESH_LOG_LEVEL", "trace, debug, information, warning, error, critical or none", "information", (o, v) => FlagValues.ReadLogLevel(v, l => o.LogLevel = l)),
         ]);
 
@@ -26,6 +29,17 @@ internal static class SiloCommandLine
     {
         var parsed = Flags.Parse(args, environment);
         return new SiloCommandLineResult(parsed.Options, parsed.Errors, parsed.HelpRequested);
+    }
+
+    private static string? ReadDuration(string value, Action<TimeSpan> set)
+    {
+        if (!MeshDuration.TryParse(value, out var duration, out var error) || duration.Value <= TimeSpan.Zero)
+        {
+            return error is null ? "is not a positive duration such as 500ms, 5s or 1m" : $"is not a duration: {error}";
+        }
+
+        set(duration.Value);
+        return null;
     }
 
     private static string? ReadStore(SiloOptions options, string value)

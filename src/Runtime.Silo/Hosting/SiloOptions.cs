@@ -25,4 +25,10 @@ public sealed class SiloOptions
 
     /// <summary>Minimum log level; <c>--log-level</c> / <c>MESH_LOG_LEVEL</c>. Default <see cref="LogLevel.Information"/>.</summary>
     public LogLevel LogLevel { get; set; } = LogLevel.Information;
+
+    /// <summary>How often sidecars heartbeat (told to them at registration). Default 5 s.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long an endpoint stays registered without a heartbeat or open stream. Default 15 s.</summary>
+    public TimeSpan EndpointTtl { get; set; } = TimeSpan.FromSeconds(15);
 }

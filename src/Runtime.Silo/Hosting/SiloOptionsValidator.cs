@@ -40,6 +40,11 @@ internal sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
             failures.Add($"--store (MESH_STORE): '{options.Store}' is not a store; use sqlite");
         }
 
+        if (options.EndpointTtl <= options.HeartbeatInterval)
+        {
+            failures.Add($"--endpoint-ttl (MESH_ENDPOINT_TTL) {options.EndpointTtl.TotalSeconds:0.###}s must be longer than --heartbeat-interval (MESH_HEARTBEAT_INTERVAL) {options.HeartbeatInterval.TotalSeconds:0.###}s, or sidecars expire between heartbeats; use about three intervals");
+        }
+
         if (!Enum.IsDefined(options.LogLevel))
         {
             failures.Add($"--log-level (MESH_LOG_LEVEL): '{options.LogLevel}' is not a log level; use trace, debug, information, warning, error, critical or none");

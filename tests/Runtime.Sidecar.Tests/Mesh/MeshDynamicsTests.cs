@@ -119,6 +119,28 @@ public sealed class MeshDynamicsTests
     }
 
     [Fact]
+    public async Task Endpoints_SidecarProcessKilled_DroppedAfterItsTtlAndTrafficGoesToTheSurvivor()
+    {
+        await using var mesh = await MeshHarness.StartAsync(endpointTtl: TimeSpan.FromSeconds(2));
+        var survivor = await mesh.StartAppAsync("survivor");
+        var doomed = await mesh.StartAppAsync("doomed");
+        await mesh.StartSidecarAsync("reviews", survivor);
+        using var doomedSidecar = SidecarProcess.Start(mesh.ControlPlane, "reviews", doomed.Address.Port, "reviews-doomed");
+        var productpage = await mesh.StartSidecarAsync("productpage", null);
+        await MeshHarness.WaitForEndpointsAsync(productpage, "reviews.default.svc.cluster.local", 2);
+        using var client = new HttpClient { Timeout = TestTimeouts.Default };
+        await Eventually.Async("the process's endpoint to receive traffic", async () => (await SteadyLoad.GetAsync(client, productpage.OutboundAddress, "reviews")).StartsWith("doomed", StringComparison.Ordinal));
+
+        doomedSidecar.Kill();
+        await MeshHarness.WaitForEndpointsAsync(productpage, "reviews.default.svc.cluster.local", 1);
+
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.StartsWith("survivor", await SteadyLoad.GetAsync(client, productpage.OutboundAddress, "reviews"), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task WebSocket_ThroughTwoSidecars_Echoes()
     {
         await using var mesh = await MeshHarness.StartAsync();

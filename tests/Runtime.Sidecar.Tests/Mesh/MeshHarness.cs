@@ -32,10 +32,17 @@ internal sealed class MeshHarness : IAsyncDisposable
 
     public GrpcClient Api { get; private set; }
 
-    public static async Task<MeshHarness> StartAsync()
+    public static async Task<MeshHarness> StartAsync(TimeSpan? endpointTtl = null)
     {
         var directory = Directory.CreateTempSubdirectory("mesh-e2e-silo-").FullName;
-        var silo = await SiloHost.StartAsync(new SiloOptions { GrpcPort = 0, HttpPort = 0, DataDir = directory, LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning }, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        var options = new SiloOptions { GrpcPort = 0, HttpPort = 0, DataDir = directory, LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning };
+        if (endpointTtl is { } ttl)
+        {
+            options.EndpointTtl = ttl;
+            options.HeartbeatInterval = ttl / 4;
+        }
+
+        var silo = await SiloHost.StartAsync(options, CancellationToken.None).WaitAsync(TestTimeouts.Default);
         return new MeshHarness(silo, silo.GrpcAddress);
     }
 

@@ -60,6 +60,24 @@ public sealed class SiloCommandLineTests
     }
 
     [Fact]
+    public async Task RunAsync_TtlNotLongerThanHeartbeat_RefusedNamingBothFlags()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var parsed = SiloCommandLine.Parse(["--heartbeat-interval", "500ms", "--endpoint-ttl=2s"], NoEnvironment);
+        var code = await SiloHost.RunAsync(["--heartbeat-interval", "5s", "--endpoint-ttl", "5s", "--grpc-port", "0", "--http-port", "0"], NoEnvironment, output, error, CancellationToken.None).Within("run");
+        var bad = SiloCommandLine.Parse(["--endpoint-ttl", "soon"], NoEnvironment);
+
+        Assert.Empty(parsed.Errors);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), parsed.Options.HeartbeatInterval);
+        Assert.Equal(TimeSpan.FromSeconds(2), parsed.Options.EndpointTtl);
+        Assert.Equal(2, code);
+        Assert.Contains("--endpoint-ttl (MESH_ENDPOINT_TTL) 5s must be longer than --heartbeat-interval (MESH_HEARTBEAT_INTERVAL) 5s", error.ToString());
+        Assert.StartsWith("--endpoint-ttl (MESH_ENDPOINT_TTL): --endpoint-ttl 'soon' is not a", Assert.Single(bad.Errors));
+    }
+
+    [Fact]
     public async Task RunAsync_BadFlags_ExitCode2ListingEveryProblemWithoutStackTrace()
     {
         using var output = new StringWriter();
