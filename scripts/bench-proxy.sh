@@ -1,0 +1,361 @@
+#!/usr/bin/env bash
+# Sidecar data-path benchmark: direct vs nginx vs haproxy vs one sidecar hop vs the client+server sidecar pair.
+#
+# Run by hand (never by the test suite), as root on Debian/Ubuntu, from anywhere:
+#   ./scripts/bench-proxy.sh                 # builds Release, runs every topology once, prints Markdown tables
+#   DURATION=10 WARMUP=5 RATES="1000 5000" BASE_PORT=18000 NO_BUILD=1 ./scripts/bench-proxy.sh
+#   OUT=bench/proxy/results-$(date -u +%F).txt ./scripts/bench-proxy.sh   # also keep the raw output (tee)
+#
+# Topologies (all on 127.0.0.1; the same upstream for every one):
+#   direct   wrk/hey -> upstream                          (nginx, worker_processes 1, `return 200` 100-byte body)
+#   nginx    wrk/hey -> nginx proxy -> upstream           (worker_processes 1, upstream keepalive 32, HTTP/1.1)
+#   haproxy  wrk/hey -> haproxy -> upstream               (nbthread 1, http-reuse always)
+#   sidecar  wrk/hey -> server sidecar INBOUND -> upstream  (one sidecar hop; what a client sidecar forwards to)
+#   pair     wrk/hey -> client sidecar OUTBOUND (Host: echo) -> server sidecar INBOUND -> upstream
+#
+# Measurements per topology: saturation with `wrk -t1 -c32 -d${DURATION}s --latency` (rps, p50/p90/p99);
+# fixed rate with hey (`-c N -q R/N -z ${DURATION}s`: hey's -q is per worker) at each of $RATES;
+# CPU of each proxy process from /proc/<pid>/stat (utime+stime, the process and its direct children)
+# before/after each measurement, divided by the requests it served; RSS (VmRSS) of each proxy at the end.
+# Everything started here is stopped by PID on exit.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DURATION="${DURATION:-10}"
+WARMUP="${WARMUP:-5}"
+RATES="${RATES:-1000 5000}"
+BASE_PORT="${BASE_PORT:-18000}"
+NO_BUILD="${NO_BUILD:-0}"
+OUT="${OUT:-}"
+
+if [[ -n "$OUT" ]]; then
+  mkdir -p "$(dirname "$OUT")"
+  exec > >(tee "$OUT") 2>&1
+fi
+
+P_UPSTREAM=$((BASE_PORT + 1))
+P_NGINX=$((BASE_PORT + 2))
+P_HAPROXY=$((BASE_PORT + 3))
+P_SILO_GRPC=$((BASE_PORT + 10))
+P_SILO_HTTP=$((BASE_PORT + 11))
+P_SRV_IN=$((BASE_PORT + 20)); P_SRV_OUT=$((BASE_PORT + 21)); P_SRV_ADMIN=$((BASE_PORT + 22))
+P_CLI_IN=$((BASE_PORT + 30)); P_CLI_OUT=$((BASE_PORT + 31)); P_CLI_ADMIN=$((BASE_PORT + 32))
+
+WORK="$(mktemp -d /tmp/bench-proxy.XXXXXX)"
+PIDS=()
+
+cleanup() {
+  local rc=$?
+  for pid in "${PIDS[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  rm -rf "$WORK"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { echo "==> $*" >&2; }
+
+# ---------------------------------------------------------------- tools
+need=()
+command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || need+=(nginx)
+command -v haproxy >/dev/null || [[ -x /usr/sbin/haproxy ]] || need+=(haproxy)
+command -v wrk >/dev/null || need+=(wrk)
+command -v hey >/dev/null || need+=(hey)
+command -v curl >/dev/null || need+=(curl)
+if ((${#need[@]})); then
+  log "installing ${need[*]}"
+  [[ $(id -u) -eq 0 ]] || { echo "need root to apt-get install ${need[*]}" >&2; exit 1; }
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+export PATH="$PATH:/usr/sbin"
+
+if [[ "$NO_BUILD" != 1 ]]; then
+  log "building Release"
+  dotnet build "$ROOT/Runtime.sln" -c Release -v q -nologo >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
+fi
+SILO_DLL="$ROOT/src/Runtime.Silo/bin/Release/net10.0/Runtime.Silo.dll"
+SIDECAR_DLL="$ROOT/src/Runtime.Sidecar/bin/Release/net10.0/Runtime.Sidecar.dll"
+
+# ---------------------------------------------------------------- helpers
+wait_http() { # url [expected-status] [seconds] [host]
+  local url=$1 want=${2:-200} secs=${3:-60} host=${4:-}
+  for _ in $(seq $((secs * 10))); do
+    local code
+    code=$(curl -s -o /dev/null -w '%{http_code}' ${host:+-H "Host: $host"} "$url" || true)
+    [[ "$code" == "$want" ]] && return 0
+    sleep 0.1
+  done
+  echo "timed out waiting for $url ($want)" >&2; return 1
+}
+
+# CPU ticks (utime+stime) of a process and its direct children (nginx master+worker).
+cpu_ticks() {
+  local total=0 p
+  for p in "$@" $(for q in "$@"; do pgrep -P "$q" || true; done); do
+    [[ -r /proc/$p/stat ]] || continue
+    total=$((total + $(sed 's/^.*) //' "/proc/$p/stat" | awk '{print $12 + $13}')))
+  done
+  echo "$total"
+}
+rss_kib() {
+  local total=0 p
+  for p in "$@" $(for q in "$@"; do pgrep -P "$q" || true; done); do
+    total=$((total + $(awk '/^VmRSS/{print $2}' "/proc/$p/status" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+HZ=$(getconf CLK_TCK)
+
+# wrk latency "123.45us|1.23ms|1.02s" -> microseconds
+to_us() { awk -v v="$1" 'BEGIN{ n=v+0; if (v ~ /us$/) m=1; else if (v ~ /ms$/) m=1000; else if (v ~ /s$/) m=1000000; else m=1; printf "%.0f", n*m }'; }
+
+# ---------------------------------------------------------------- upstream + peers
+BODY=$(printf 'x%.0s' $(seq 99))  # 99 x's + "\n" = 100 bytes
+mkdir -p "$WORK/nginx-up/logs" "$WORK/nginx-px/logs" "$WORK/haproxy"
+
+cat >"$WORK/nginx-up/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $WORK/nginx-up/nginx.pid;
+error_log $WORK/nginx-up/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$P_UPSTREAM;
+    location / { default_type text/plain; return 200 "$BODY\n"; }
+  }
+}
+EOF
+
+cat >"$WORK/nginx-px/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $WORK/nginx-px/nginx.pid;
+error_log $WORK/nginx-px/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  upstream app { server 127.0.0.1:$P_UPSTREAM; keepalive 32; keepalive_requests 1000000; }
+  server {
+    listen 127.0.0.1:$P_NGINX;
+    location / {
+      proxy_pass http://app;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }
+}
+EOF
+
+cat >"$WORK/haproxy/haproxy.cfg" <<EOF
+global
+  nbthread 1
+  maxconn 4096
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 30s
+  timeout server 30s
+  http-reuse always
+frontend fe
+  bind 127.0.0.1:$P_HAPROXY
+  default_backend be
+backend be
+  server app 127.0.0.1:$P_UPSTREAM
+EOF
+
+log "starting upstream nginx on :$P_UPSTREAM, nginx proxy on :$P_NGINX, haproxy on :$P_HAPROXY"
+nginx -p "$WORK/nginx-up" -c "$WORK/nginx-up/nginx.conf" >"$WORK/nginx-up/logs/stdout" 2>&1 & PID_UP=$!; PIDS+=("$PID_UP")
+nginx -p "$WORK/nginx-px" -c "$WORK/nginx-px/nginx.conf" >"$WORK/nginx-px/logs/stdout" 2>&1 & PID_NGINX=$!; PIDS+=("$PID_NGINX")
+haproxy -db -f "$WORK/haproxy/haproxy.cfg" >"$WORK/haproxy/log" 2>&1 & PID_HAPROXY=$!; PIDS+=("$PID_HAPROXY")
+wait_http "http://127.0.0.1:$P_UPSTREAM/" 200 20
+wait_http "http://127.0.0.1:$P_NGINX/" 200 20
+wait_http "http://127.0.0.1:$P_HAPROXY/" 200 20
+
+# ---------------------------------------------------------------- control plane + sidecars
+log "starting control plane (grpc :$P_SILO_GRPC) and sidecars (echo in :$P_SRV_IN, client out :$P_CLI_OUT)"
+mkdir -p "$WORK/silo" "$WORK/sc-echo" "$WORK/sc-client"
+dotnet "$SILO_DLL" --grpc-port "$P_SILO_GRPC" --http-port "$P_SILO_HTTP" --data-dir "$WORK/silo" --log-level warning \
+  >"$WORK/silo.log" 2>&1 & PID_SILO=$!; PIDS+=("$PID_SILO")
+wait_http "http://127.0.0.1:$P_SILO_HTTP/readyz" 200 60 || { cat "$WORK/silo.log"; exit 1; }
+
+CP="http://127.0.0.1:$P_SILO_GRPC"
+dotnet "$SIDECAR_DLL" --service echo --app-port "$P_UPSTREAM" --control-plane "$CP" \
+  --inbound-port "$P_SRV_IN" --outbound-port "$P_SRV_OUT" --admin-port "$P_SRV_ADMIN" \
+  --data-dir "$WORK/sc-echo" --log-level warning >"$WORK/sc-echo.log" 2>&1 & PID_SRV=$!; PIDS+=("$PID_SRV")
+dotnet "$SIDECAR_DLL" --service client --control-plane "$CP" \
+  --inbound-port "$P_CLI_IN" --outbound-port "$P_CLI_OUT" --admin-port "$P_CLI_ADMIN" \
+  --data-dir "$WORK/sc-client" --log-level warning >"$WORK/sc-client.log" 2>&1 & PID_CLI=$!; PIDS+=("$PID_CLI")
+wait_http "http://127.0.0.1:$P_SRV_ADMIN/ready" 200 60 || { cat "$WORK/sc-echo.log"; exit 1; }
+wait_http "http://127.0.0.1:$P_CLI_ADMIN/ready" 200 60 || { cat "$WORK/sc-client.log"; exit 1; }
+for _ in $(seq 300); do
+  curl -s "http://127.0.0.1:$P_CLI_ADMIN/clusters" | grep -q "$P_SRV_IN" && break
+  sleep 0.1
+done
+curl -s "http://127.0.0.1:$P_CLI_ADMIN/clusters" | grep -q "$P_SRV_IN" \
+  || { echo "client sidecar never listed the echo endpoint (:$P_SRV_IN)" >&2; curl -s "http://127.0.0.1:$P_CLI_ADMIN/clusters" >&2; exit 1; }
+wait_http "http://127.0.0.1:$P_SRV_IN/" 200 20
+wait_http "http://127.0.0.1:$P_CLI_OUT/" 200 20 echo
+
+# ---------------------------------------------------------------- machine
+echo "# Sidecar data-path benchmark, $(date -u '+%F %T UTC')"
+echo "git: $(git -C "$ROOT" rev-parse --short HEAD) ($(git -C "$ROOT" rev-parse --abbrev-ref HEAD))"
+echo "nproc: $(nproc); cpu: $(lscpu | awk -F: '/Model name/{gsub(/^ +/,"",$2); print $2; exit}')"
+echo "memory: $(free -h | awk '/^Mem:/{print $2}'); kernel: $(uname -r); os: $(. /etc/os-release; echo "$PRETTY_NAME")"
+echo "dotnet: sdk $(dotnet --version), runtime $(dotnet --list-runtimes | awk '/NETCore.App/{v=$2} END{print v}')"
+echo "nginx: $(nginx -v 2>&1 | sed 's/.*\///'); haproxy: $(haproxy -v | head -1 | awk '{print $3}'); wrk: $(wrk -v 2>&1 | head -1 | awk '{print $2}'); hey: Debian $(dpkg-query -W -f='${Version}' hey 2>/dev/null)"
+echo "loadavg before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "duration ${DURATION}s per measurement, warm-up ${WARMUP}s per topology, rates: $RATES"
+echo
+
+# topology: name url host proxy-pids...
+declare -A URL HOSTH PROCS
+URL[direct]="http://127.0.0.1:$P_UPSTREAM/";  PROCS[direct]=""
+URL[nginx]="http://127.0.0.1:$P_NGINX/";      PROCS[nginx]="nginx:$PID_NGINX"
+URL[haproxy]="http://127.0.0.1:$P_HAPROXY/";  PROCS[haproxy]="haproxy:$PID_HAPROXY"
+URL[sidecar]="http://127.0.0.1:$P_SRV_IN/";   PROCS[sidecar]="server-sidecar:$PID_SRV"
+URL[pair]="http://127.0.0.1:$P_CLI_OUT/";     PROCS[pair]="client-sidecar:$PID_CLI server-sidecar:$PID_SRV"; HOSTH[pair]="echo"
+TOPOS=(direct nginx haproxy sidecar pair)
+
+declare -A R  # results: R[topo,metric]
+
+snapshot_cpu() { # topo -> "t1 t2 ..." ticks per proxy process (and the upstream)
+  local t=$1 out="" e
+  for e in ${PROCS[$t]} "upstream:$PID_UP"; do out+="$(cpu_ticks "${e#*:}") "; done
+  echo "$out"
+}
+record_cpu() { # topo tag before after requests
+  local t=$1 tag=$2 before=($3) after=($4) n=$5 i=0 e total=0
+  for e in ${PROCS[$t]} "upstream:$PID_UP"; do
+    local d=$((after[i] - before[i]))
+    local us; us=$(awk -v d="$d" -v hz="$HZ" -v n="$n" 'BEGIN{ if (n>0) printf "%.1f", d/hz*1e6/n; else print "n/a" }')
+    R[$t,$tag,cpu,${e%%:*}]=$us
+    echo "    cpu ${e%%:*}: $d ticks for $n requests = $us µs/request (= ms CPU per 1,000 requests)"
+    [[ ${e%%:*} != upstream ]] && total=$((total + d))
+    i=$((i + 1))
+  done
+  R[$t,$tag,cpu,proxies]=$(awk -v d="$total" -v hz="$HZ" -v n="$n" 'BEGIN{ if (n>0) printf "%.1f", d/hz*1e6/n; else print "n/a" }')
+}
+
+run_wrk() { # topo
+  local t=$1 host=${HOSTH[$t]:-}
+  log "$t: warm-up ${WARMUP}s"
+  wrk -t1 -c32 -d"${WARMUP}s" ${host:+-H "Host: $host"} "${URL[$t]}" >/dev/null
+  log "$t: wrk -t1 -c32 -d${DURATION}s"
+  local b a out
+  b=$(snapshot_cpu "$t")
+  out=$(wrk -t1 -c32 -d"${DURATION}s" --latency ${host:+-H "Host: $host"} "${URL[$t]}")
+  a=$(snapshot_cpu "$t")
+  echo "--- $t: wrk -t1 -c32 -d${DURATION}s --latency ${host:+-H 'Host: $host' }${URL[$t]}"
+  echo "$out" | sed 's/^/    /'
+  local n rps errs
+  n=$(echo "$out" | awk '/requests in/{print $1}')
+  rps=$(echo "$out" | awk '/^Requests\/sec/{printf "%.0f", $2}')
+  errs=$(echo "$out" | awk '/Non-2xx|Socket errors/{s=s $0 "; "} END{print s}')
+  R[$t,sat,rps]=$rps
+  R[$t,sat,err]=${errs:-none}
+  for p in 50 90 99; do
+    R[$t,sat,p$p]=$(to_us "$(echo "$out" | awk -v p="$p%" '$1==p{print $2}')")
+  done
+  record_cpu "$t" sat "$b" "$a" "$n"
+}
+
+run_hey() { # topo rate
+  local t=$1 rate=$2 host=${HOSTH[$t]:-} c q
+  c=$((rate / 100)); ((c < 1)) && c=1; q=$((rate / c))
+  log "$t: hey -c $c -q $q -z ${DURATION}s (target $rate rps)"
+  local b a out
+  b=$(snapshot_cpu "$t")
+  out=$(hey -c "$c" -q "$q" -z "${DURATION}s" ${host:+-host "$host"} "${URL[$t]}")
+  a=$(snapshot_cpu "$t")
+  echo "--- $t: hey -c $c -q $q -z ${DURATION}s ${host:+-host $host }${URL[$t]}   (target $rate rps)"
+  echo "$out" | grep -E 'Requests/sec|Slowest|Fastest|Average|% in|\[[0-9]+\]|Error|error' | sed 's/^/    /'
+  local n ok
+  # status lines look like "  [200]  49931 responses"; histogram lines like "  0.013 [200]  |" must not match
+  n=$(echo "$out" | awk '/^[[:space:]]*\[[0-9]+\][[:space:]]+[0-9]+ responses/{s+=$2} END{print s+0}')
+  ok=$(echo "$out" | awk '/^[[:space:]]*\[200\][[:space:]]+[0-9]+ responses/{print $2}')
+  R[$t,$rate,rps]=$(echo "$out" | awk '/Requests\/sec/{printf "%.0f", $2}')
+  R[$t,$rate,non200]=$((n - ${ok:-0}))
+  for p in 50 90 99; do
+    R[$t,$rate,p$p]=$(echo "$out" | awk -v p="$p%" '$1==p{printf "%.0f", $3*1e6}')
+  done
+  record_cpu "$t" "$rate" "$b" "$a" "$n"
+}
+
+# Idle cost: CPU each process burns in ${DURATION}s with no traffic (heartbeats, timers, GC).
+ib=(); for p in "$PID_NGINX" "$PID_HAPROXY" "$PID_SRV" "$PID_CLI" "$PID_UP"; do ib+=("$(cpu_ticks "$p")"); done
+sleep "$DURATION"
+i=0; echo "--- idle for ${DURATION}s (before any load)"
+for name in nginx haproxy server-sidecar client-sidecar upstream; do
+  p=$(echo "$PID_NGINX $PID_HAPROXY $PID_SRV $PID_CLI $PID_UP" | cut -d' ' -f$((i + 1)))
+  R[idle,$name]=$(awk -v d="$(( $(cpu_ticks "$p") - ib[i] ))" -v hz="$HZ" -v s="$DURATION" 'BEGIN{printf "%.1f", d/hz*1000/s}')
+  echo "    $name: ${R[idle,$name]} ms CPU per second idle"
+  i=$((i + 1))
+done
+echo
+
+for t in "${TOPOS[@]}"; do
+  run_wrk "$t"
+  for rate in $RATES; do run_hey "$t" "$rate"; done
+  echo "    loadavg after $t: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo
+done
+
+echo "loadavg after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "RSS after the run: nginx proxy $(( $(rss_kib "$PID_NGINX") / 1024 )) MiB (master+worker), haproxy $(( $(rss_kib "$PID_HAPROXY") / 1024 )) MiB," \
+  "server sidecar $(( $(rss_kib "$PID_SRV") / 1024 )) MiB, client sidecar $(( $(rss_kib "$PID_CLI") / 1024 )) MiB, control plane $(( $(rss_kib "$PID_SILO") / 1024 )) MiB"
+R[rss,nginx]=$(( $(rss_kib "$PID_NGINX") / 1024 )); R[rss,haproxy]=$(( $(rss_kib "$PID_HAPROXY") / 1024 ))
+R[rss,srv]=$(( $(rss_kib "$PID_SRV") / 1024 )); R[rss,cli]=$(( $(rss_kib "$PID_CLI") / 1024 ))
+echo
+
+# ---------------------------------------------------------------- tables
+diff_us() { awk -v a="$1" -v b="$2" 'BEGIN{ if (a=="" || b=="") print "n/a"; else printf "%+d", a-b }'; }
+cpu_cells() { # topo tag -> "proxy µs | upstream µs"
+  local t=$1 tag=$2 cells=""
+  if [[ -z "${PROCS[$t]}" ]]; then cells="—"; else
+    local e parts=()
+    for e in ${PROCS[$t]}; do parts+=("${e%%:*} ${R[$t,$tag,cpu,${e%%:*}]}"); done
+    if ((${#parts[@]} > 1)); then cells="${R[$t,$tag,cpu,proxies]} ($(IFS=,; echo "${parts[*]}" | sed 's/,/ + /g'))"; else cells="${R[$t,$tag,cpu,proxies]}"; fi
+  fi
+  echo "$cells | ${R[$t,$tag,cpu,upstream]}"
+}
+
+echo "## Saturation: wrk -t1 -c32 -d${DURATION}s"
+echo
+echo "| topology | rps | p50 µs | p90 µs | p99 µs | p50 over direct | p99 over direct | proxy CPU µs/req (= ms per 1k req) | upstream CPU µs/req | errors |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+for t in "${TOPOS[@]}"; do
+  echo "| $t | ${R[$t,sat,rps]} | ${R[$t,sat,p50]} | ${R[$t,sat,p90]} | ${R[$t,sat,p99]} | $(diff_us "${R[$t,sat,p50]}" "${R[direct,sat,p50]}") | $(diff_us "${R[$t,sat,p99]}" "${R[direct,sat,p99]}") | $(cpu_cells "$t" sat) | ${R[$t,sat,err]} |"
+done
+echo
+for rate in $RATES; do
+  c=$((rate / 100)); ((c < 1)) && c=1
+  echo "## Fixed rate: hey -c $c -q $((rate / c)) -z ${DURATION}s (target $rate rps)"
+  echo
+  echo "| topology | achieved rps | p50 µs | p90 µs | p99 µs | p50 over direct | p90 over direct | p99 over direct | proxy CPU µs/req | upstream CPU µs/req | non-200 |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for t in "${TOPOS[@]}"; do
+    echo "| $t | ${R[$t,$rate,rps]} | ${R[$t,$rate,p50]} | ${R[$t,$rate,p90]} | ${R[$t,$rate,p99]} | $(diff_us "${R[$t,$rate,p50]}" "${R[direct,$rate,p50]}") | $(diff_us "${R[$t,$rate,p90]}" "${R[direct,$rate,p90]}") | $(diff_us "${R[$t,$rate,p99]}" "${R[direct,$rate,p99]}") | $(cpu_cells "$t" "$rate") | ${R[$t,$rate,non200]} |"
+  done
+  echo
+done
+echo "## Memory after the run (VmRSS) and idle CPU (${DURATION}s with no traffic, before the load)"
+echo
+echo "| process | RSS MiB | idle CPU ms/s |"
+echo "|---|---:|---:|"
+echo "| nginx proxy (master + 1 worker) | ${R[rss,nginx]} | ${R[idle,nginx]} |"
+echo "| haproxy (nbthread 1) | ${R[rss,haproxy]} | ${R[idle,haproxy]} |"
+echo "| server sidecar (echo) | ${R[rss,srv]} | ${R[idle,server-sidecar]} |"
+echo "| client sidecar | ${R[rss,cli]} | ${R[idle,client-sidecar]} |"
+echo
+log "done; stopping everything started here"
