@@ -7,22 +7,21 @@ using V1 = Runtime.Abstractions.Api.V1;
 namespace Runtime.Sidecar.Configuration;
 
 /// <summary>
-/// The last good snapshot on disk (<c>&lt;data-dir&gt;/snapshot.pb</c>), so a sidecar restarted while the control
-/// plane is down serves what it served before. Written to a temporary file and renamed, so a crash mid-write
+/// The last good snapshot on disk (<c>&lt;data-dir&gt;/snapshot-&lt;service&gt;.&lt;namespace&gt;.pb</c>), so a sidecar
+/// restarted while the control plane is down serves what it served before. The name carries the workload, so
+/// sidecars sharing a data directory never load each other's config. Written to a temporary file and renamed, so a crash mid-write
 /// leaves the previous file intact.
 /// </summary>
-internal sealed partial class SnapshotFile(string dataDir, ILogger<SnapshotFile> logger)
+internal sealed partial class SnapshotFile(string dataDir, string service, string @namespace, ILogger<SnapshotFile> logger)
 {
-    public const string FileName = "snapshot.pb";
-
-    public string Path { get; } = System.IO.Path.Combine(dataDir, FileName);
+    public string Path { get; } = System.IO.Path.Combine(dataDir, $"snapshot-{service}.{@namespace}.pb");
 
     public void Save(ProxySnapshot snapshot)
     {
         try
         {
             Directory.CreateDirectory(dataDir);
-            var temporary = Path + ".tmp";
+            var temporary = Path + "." + Environment.ProcessId + ".tmp";
             using (var stream = File.Create(temporary))
             {
                 DiscoveryMessages.ToMessage(snapshot).WriteTo(stream);

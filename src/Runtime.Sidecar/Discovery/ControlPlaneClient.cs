@@ -28,7 +28,8 @@ internal sealed partial class ControlPlaneClient : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Random _jitter = new();
     private Task? _loop;
-    private (Uri Server, string ProxyId)? _registration;
+    private volatile Registration? _registration;
+    private int _disposed;
 
     public ControlPlaneClient(SidecarOptions options, BoundPorts ports, ProxyConfig config, SnapshotFile file, TimeProvider time, ILogger<ControlPlaneClient> logger)
     {
@@ -47,28 +48,45 @@ internal sealed partial class ControlPlaneClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
         {
-            await _loop.ConfigureAwait(false);
+            try
+            {
+                await _loop.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                LogLoopFailed(_logger, ex.Message);
+            }
         }
 
         // A clean exit deregisters at once, so callers stop picking this endpoint now rather than after the TTL.
         if (_registration is { } registration)
         {
-            try
-            {
-                using var client = new GrpcClient(registration.Server);
-                var options = new GrpcCallOptions { Timeout = TimeSpan.FromSeconds(2) };
-                await client.UnaryAsync(Service + "Deregister", new V1.DeregisterRequest { ProxyId = registration.ProxyId }, V1.DeregisterResponse.Parser, options).ConfigureAwait(false);
-            }
-            catch (GrpcException ex)
-            {
-                LogDeregisterFailed(_logger, ex.Message);
-            }
+            await DeregisterAsync(registration).ConfigureAwait(false);
         }
 
         _stopping.Dispose();
+    }
+
+    private async Task DeregisterAsync(Registration registration)
+    {
+        try
+        {
+            using var client = new GrpcClient(registration.Server);
+            var options = new GrpcCallOptions { Timeout = TimeSpan.FromSeconds(2) };
+            await client.UnaryAsync(Service + "Deregister", new V1.DeregisterRequest { ProxyId = registration.ProxyId }, V1.DeregisterResponse.Parser, options).ConfigureAwait(false);
+        }
+        catch (GrpcException ex)
+        {
+            LogDeregisterFailed(_logger, ex.Message);
+        }
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)
@@ -91,6 +109,11 @@ internal sealed partial class ControlPlaneClient : IAsyncDisposable
             {
                 LogSessionFailed(_logger, server, ex.Status, ex.Message);
             }
+            catch (Exception ex) when (ex is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
+            {
+                // Whatever went wrong, the loop must live on: it is the sidecar's only way back to the control plane.
+                LogSessionFailed(_logger, server, GrpcStatusCode.Unknown, ex.Message);
+            }
 
             var delay = Backoff.Delay(failures++, _jitter);
             try
@@ -108,7 +131,13 @@ internal sealed partial class ControlPlaneClient : IAsyncDisposable
     {
         using var client = new GrpcClient(server) { MaxReceiveMessageSize = 64 * 1024 * 1024 };
         var registered = await client.UnaryAsync(Service + "Register", new V1.RegisterRequest { Identity = Identity(), ProxyVersion = SidecarHost.Version }, V1.RegisterResponse.Parser, CallOptions, cancellationToken).ConfigureAwait(false);
-        _registration = (server, registered.ProxyId);
+        if (_registration is { } previous && previous.Server != server)
+        {
+            // Registries are per replica: leave no stale endpoint behind on the one we moved away from.
+            await DeregisterAsync(previous).ConfigureAwait(false);
+        }
+
+        _registration = new Registration(server, registered.ProxyId);
         LogRegistered(_logger, server, registered.ProxyId);
 
         using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -119,14 +148,22 @@ internal sealed partial class ControlPlaneClient : IAsyncDisposable
             await foreach (var message in client.ServerStreamingAsync(Service + "Subscribe", subscribe, V1.ProxySnapshot.Parser, options: null, session.Token).ConfigureAwait(false))
             {
                 connected();
-                var snapshot = DiscoveryMessages.FromMessage(message);
-                var error = _config.TryApply(snapshot, "control-plane");
-                if (error is null)
+                string? error;
+                try
                 {
-                    _file.Save(snapshot);
+                    var snapshot = DiscoveryMessages.FromMessage(message);
+                    error = _config.TryApply(snapshot, "control-plane");
+                    if (error is null)
+                    {
+                        _file.Save(snapshot);
+                    }
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or System.Text.Json.JsonException)
+                {
+                    error = $"could not read version {message.Version}: {ex.Message}";
                 }
 
-                var ack = new V1.AckRequest { ProxyId = registered.ProxyId, Version = snapshot.Version, Error = error ?? "" };
+                var ack = new V1.AckRequest { ProxyId = registered.ProxyId, Version = message.Version, Error = error ?? "" };
                 await client.UnaryAsync(Service + "Ack", ack, V1.AckResponse.Parser, CallOptions, session.Token).ConfigureAwait(false);
             }
         }
@@ -195,6 +232,11 @@ internal sealed partial class ControlPlaneClient : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Heartbeat failed ({Status} {Reason}); registering again")]
     private static partial void LogHeartbeatFailed(ILogger logger, GrpcStatusCode status, string reason);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "The control-plane loop failed: {Reason}")]
+    private static partial void LogLoopFailed(ILogger logger, string reason);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Deregistering failed: {Reason}; the control plane drops this endpoint when its TTL runs out")]
     private static partial void LogDeregisterFailed(ILogger logger, string reason);
+
+    private sealed record Registration(Uri Server, string ProxyId);
 }

@@ -74,11 +74,13 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
         builder.Services.AddSingleton(logLevel);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ProxyConfig>();
-        builder.Services.AddSingleton(sp => new SnapshotFile(options.DataDir, sp.GetRequiredService<ILogger<SnapshotFile>>()));
+        builder.Services.AddSingleton(sp => new SnapshotFile(options.DataDir, options.Service, options.Namespace, sp.GetRequiredService<ILogger<SnapshotFile>>()));
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton<OutboundProxy>();
         builder.Services.AddSingleton<InboundProxy>();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(20));
+        builder.Services.AddSingleton<StopSequence>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StopSequence>());
         _app = builder.Build();
         _logger = _app.Services.GetRequiredService<ILogger<SidecarApplication>>();
     }
@@ -114,6 +116,8 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
         // Stage: the control-plane link.
         _controlPlane = new ControlPlaneClient(_options, ports, config, file, TimeProvider.System, services.GetRequiredService<ILogger<ControlPlaneClient>>());
         _controlPlane.Start();
+        var controlPlane = _controlPlane;
+        services.GetRequiredService<StopSequence>().OnStopping(() => controlPlane.DisposeAsync().AsTask());
 
         var running = new RunningSidecar(this, Address(IPAddress.Loopback, ports.Outbound), Address(IPAddress.Parse(_options.Address), ports.Inbound), Address(IPAddress.Loopback, ports.Admin));
         LogListening(_logger, _options.Service, running.OutboundAddress, running.InboundAddress, running.AdminAddress);
@@ -126,13 +130,20 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _stopped, 1) == 0)
         {
-            if (_controlPlane is not null)
+            try
             {
-                await _controlPlane.DisposeAsync().ConfigureAwait(false);
+                // Stopping the host deregisters first (StopSequence), then drains; disposing again is a no-op.
+                await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
             }
+            finally
+            {
+                if (_controlPlane is not null)
+                {
+                    await _controlPlane.DisposeAsync().ConfigureAwait(false);
+                }
 
-            await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
-            await _app.DisposeAsync().ConfigureAwait(false);
+                await _app.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 

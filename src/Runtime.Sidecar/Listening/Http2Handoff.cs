@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -14,6 +15,8 @@ internal sealed class Http2Handoff
 {
     // Every h2c connection starts with this preface; no HTTP/1.1 method starts with "PRI".
     private static readonly byte[] Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray();
+
+    private static readonly TimeSpan SniffTimeout = TimeSpan.FromSeconds(10);
 
     private readonly TaskCompletionSource<ConnectionDelegate> _http2 = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -40,32 +43,60 @@ internal sealed class Http2Handoff
 
     private async Task RouteAsync(ConnectionContext connection, ConnectionDelegate http1)
     {
-        var input = connection.Transport.Input;
+        bool http2;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed))
+        {
+            // Kestrel's own timeouts start only once its HTTP handler runs: bound the wait for the first bytes here.
+            timeout.CancelAfter(SniffTimeout);
+            try
+            {
+                http2 = await SniffAsync(connection.Transport.Input, timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or ConnectionResetException)
+            {
+                connection.Abort();
+                return;
+            }
+        }
+
+        if (http2)
+        {
+            var pipeline = await _http2.Task.ConfigureAwait(false);
+            await pipeline(connection).ConfigureAwait(false);
+        }
+        else
+        {
+            await http1(connection).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Reads until the first bytes decide the protocol, consuming and examining nothing, so the chosen pipeline
+    /// reads the connection from its first byte. A connection closed before deciding goes to HTTP/1.1, which
+    /// handles an empty or truncated request as it always does.
+    /// </summary>
+    private static async Task<bool> SniffAsync(PipeReader input, CancellationToken cancellationToken)
+    {
+        var wanted = 1;
         while (true)
         {
-            var read = await input.ReadAsync(connection.ConnectionClosed).ConfigureAwait(false);
+            var read = await input.ReadAtLeastAsync(wanted, cancellationToken).ConfigureAwait(false);
             var buffer = read.Buffer;
             var first = buffer.Length >= Preface.Length ? buffer.Slice(0, Preface.Length) : buffer;
             var decided = Decide(first.IsSingleSegment ? first.FirstSpan : System.Buffers.BuffersExtensions.ToArray(first));
-            if (decided is not null || read.IsCompleted)
+            input.AdvanceTo(buffer.Start);
+            if (decided is { } http2)
             {
-                // Examined nothing: the chosen pipeline reads the connection from its first byte.
-                input.AdvanceTo(buffer.Start);
-                if (decided == true)
-                {
-                    var http2 = await _http2.Task.ConfigureAwait(false);
-                    await http2(connection).ConfigureAwait(false);
-                }
-                else
-                {
-                    await http1(connection).ConfigureAwait(false);
-                }
-
-                return;
+                return http2;
             }
 
-            // A partial preface: mark it examined so the next read waits for more bytes.
-            input.AdvanceTo(buffer.Start, buffer.End);
+            if (read.IsCompleted)
+            {
+                return false;
+            }
+
+            // A partial preface: ask for at least one byte more than we have.
+            wanted = (int)buffer.Length + 1;
         }
     }
 

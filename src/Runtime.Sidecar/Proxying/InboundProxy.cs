@@ -34,7 +34,11 @@ internal sealed class InboundProxy(SidecarOptions options, IHttpForwarder forwar
                     editor.Add("x-forwarded-for", client);
                 }
 
-                editor.Set("x-forwarded-proto", context.Request.Scheme);
+                // Keep what an ingress in front already said (https); this hop itself is plain http.
+                if (editor.Get("x-forwarded-proto").Count == 0)
+                {
+                    editor.Set("x-forwarded-proto", context.Request.Scheme);
+                }
             },
         };
 

@@ -8,8 +8,8 @@ namespace Runtime.Sidecar.Proxying;
 /// <summary>
 /// Sends a copy of a request to a mirror cluster, fire-and-forget: the response is read and dropped, and a
 /// failure never affects the real request. As Envoy does, the copy's authority gets a <c>-shadow</c> suffix so
-/// the mirror can tell it apart. Requests with a body are mirrored only when the body is empty: copying a
-/// streamed body would mean buffering it, which the proxy path never does.
+/// the mirror can tell it apart. Requests that can carry a body are not mirrored: copying a streamed body would
+/// mean buffering it, which the proxy path never does.
 /// </summary>
 internal static partial class MirrorSender
 {
@@ -32,7 +32,20 @@ internal static partial class MirrorSender
 
     public static void Send(HttpContext context, ProxyState state, ClusterKey cluster, RequestView view, string pathAndQuery, ILogger logger)
     {
-        if (context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+        try
+        {
+            SendCore(context, state, cluster, view, pathAndQuery, logger);
+        }
+        catch (Exception ex) when (ex is FormatException or UriFormatException or InvalidOperationException or ArgumentException)
+        {
+            // A mirror must never affect the real request.
+            LogMirrorFailed(logger, cluster.Host, ex.Message);
+        }
+    }
+
+    private static void SendCore(HttpContext context, ProxyState state, ClusterKey cluster, RequestView view, string pathAndQuery, ILogger logger)
+    {
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
         {
             LogSkipped(logger, cluster.Host);
             return;
@@ -45,7 +58,9 @@ internal static partial class MirrorSender
             return;
         }
 
-        var message = new HttpRequestMessage(new HttpMethod(context.Request.Method), new Uri(OutboundProxy.Destination(endpoint), pathAndQuery));
+        // Concatenated, not resolved: a path such as //other.example/x must stay a path on this endpoint.
+        var address = new Uri(OutboundProxy.Destination(endpoint).GetLeftPart(UriPartial.Authority) + pathAndQuery);
+        var message = new HttpRequestMessage(new HttpMethod(context.Request.Method), address);
         foreach (var (name, values) in context.Request.Headers)
         {
             if (!NotCopied.Contains(name))

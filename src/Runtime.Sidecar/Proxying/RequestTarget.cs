@@ -25,6 +25,12 @@ internal readonly record struct RequestTarget(string Authority, PathString Path,
         {
             // rest = "/<service>/method/<path>"
             var value = rest.Value ?? "";
+            if (value.Length < 2)
+            {
+                problem = "a Dapr-style call must look like /v1.0/invoke/<service>/method/<path>";
+                return null;
+            }
+
             var slash = value.IndexOf('/', 1);
             var service = slash < 0 ? value.TrimStart('/') : value[1..slash];
             var remainder = slash < 0 ? "" : value[slash..];

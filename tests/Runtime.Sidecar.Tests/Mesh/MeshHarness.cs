@@ -54,7 +54,7 @@ internal sealed class MeshHarness : IAsyncDisposable
     {
         var app = await TestServer.StartAsync(async context =>
         {
-            foreach (var header in new[] { "host", "x-request-id", "x-forwarded-for", "end-user" })
+            foreach (var header in new[] { "host", "x-request-id", "x-forwarded-for", "x-forwarded-proto", "end-user" })
             {
                 if (context.Request.Headers.TryGetValue(header, out var value))
                 {

@@ -111,6 +111,27 @@ public sealed class MeshRoutingTests
     }
 
     [Fact]
+    public async Task Request_MalformedInvokeAndForwardedProto_400WithReasonAndIngressSchemeKept()
+    {
+        await using var mesh = await MeshHarness.StartAsync();
+        var reviews = await mesh.StartAppAsync("reviews-v1");
+        await mesh.StartSidecarAsync("reviews", reviews);
+        var productpage = await mesh.StartSidecarAsync("productpage", null);
+        await MeshHarness.WaitForEndpointsAsync(productpage, "reviews.default.svc.cluster.local", 1);
+        using var client = new HttpClient { Timeout = TestTimeouts.Default };
+
+        using var malformed = await client.GetAsync(new Uri(productpage.OutboundAddress, "/v1.0/invoke"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(productpage.OutboundAddress, "/"));
+        request.Headers.Host = "reviews";
+        request.Headers.Add("x-forwarded-proto", "https");
+        using var forwarded = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal("DPE", malformed.Headers.GetValues("x-mesh-reason").Single());
+        Assert.Equal("https", forwarded.Headers.GetValues("x-seen-x-forwarded-proto").Single());
+    }
+
+    [Fact]
     public async Task Request_UnknownHost_Is404WithNoRouteReason()
     {
         await using var mesh = await MeshHarness.StartAsync();
