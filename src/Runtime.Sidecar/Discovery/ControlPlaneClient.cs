@@ -93,8 +93,10 @@ internal sealed partial class ControlPlaneClient : IAsyncDisposable
     {
         var servers = _options.ControlPlanes.Count > 0 ? _options.ControlPlanes : [new Uri(SidecarCommandLine.DefaultControlPlane)];
         var failures = 0;
-        for (var turn = 0; !cancellationToken.IsCancellationRequested; turn++)
+        var turn = 0;
+        while (!cancellationToken.IsCancellationRequested)
         {
+            // Stay with a replica while it works (registries are per replica); move on only when it fails.
             var server = servers[turn % servers.Count];
             try
             {
@@ -108,11 +110,13 @@ internal sealed partial class ControlPlaneClient : IAsyncDisposable
             catch (GrpcException ex)
             {
                 LogSessionFailed(_logger, server, ex.Status, ex.Message);
+                turn++;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
             {
                 // Whatever went wrong, the loop must live on: it is the sidecar's only way back to the control plane.
                 LogSessionFailed(_logger, server, GrpcStatusCode.Unknown, ex.Message);
+                turn++;
             }
 
             var delay = Backoff.Delay(failures++, _jitter);

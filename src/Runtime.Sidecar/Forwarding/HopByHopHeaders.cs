@@ -104,4 +104,26 @@ internal static class HopByHopHeaders
     }
 
     private static bool Is(string name, string known) => string.Equals(name, known, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether an <c>Upgrade</c> header asks for WebSocket and nothing else.</summary>
+    public static bool IsWebSocketUpgrade(StringValues upgrade)
+    {
+        if (upgrade.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var value in upgrade)
+        {
+            foreach (var token in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!string.Equals(token, "websocket", StringComparison.OrdinalIgnoreCase))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
 }

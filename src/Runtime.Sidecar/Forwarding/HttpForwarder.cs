@@ -66,7 +66,9 @@ internal sealed partial class HttpForwarder : IHttpForwarder, IDisposable
         }
 
         var upgrade = context.Features.Get<IHttpUpgradeFeature>();
-        var isUpgrade = upgrade is { IsUpgradableRequest: true };
+        // Only WebSocket is tunnelled, as in Envoy/Istio: any other Upgrade (h2c above all) would open a raw
+        // tunnel whose later requests bypass routing and policy. Those requests go on as plain requests.
+        var isUpgrade = upgrade is { IsUpgradableRequest: true } && HopByHopHeaders.IsWebSocketUpgrade(context.Request.Headers.Upgrade);
         if (!isUpgrade)
         {
             LiftRequestBodyLimits(context);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
@@ -138,8 +139,19 @@ internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder f
         }
     }
 
+    // Parsing a Uri per request is measurable on the hot path; endpoints are immutable per snapshot, so the
+    // address is parsed once per endpoint object and dropped with the snapshot.
+    private static readonly ConditionalWeakTable<MeshEndpoint, Uri> Destinations = [];
+
     internal static Uri Destination(MeshEndpoint endpoint) =>
-        new(string.Create(CultureInfo.InvariantCulture, $"http://{(endpoint.Address.Contains(':', StringComparison.Ordinal) ? $"[{endpoint.Address}]" : endpoint.Address)}:{endpoint.Port}"));
+        // Endpoints synthesized per request (passthrough) are not cached: they would only churn the table.
+        endpoint.ProxyId.Length == 0 ? CreateDestination(endpoint) : Destinations.GetValue(endpoint, CreateDestination);
+
+    private static Uri CreateDestination(MeshEndpoint endpoint)
+    {
+        var builder = new UriBuilder(Uri.UriSchemeHttp, endpoint.Address, endpoint.Port);
+        return builder.Uri;
+    }
 
     private static string Describe(ClusterKey key) => key.Subset is null ? $"{key.Host}:{key.Port}" : $"{key.Host}:{key.Port} subset {key.Subset}";
 

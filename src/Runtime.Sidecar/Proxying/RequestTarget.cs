@@ -40,6 +40,12 @@ internal readonly record struct RequestTarget(string Authority, PathString Path,
                 return null;
             }
 
+            if (!IsAuthority(service))
+            {
+                problem = $"'{service}' is not a service name (a host, optionally with :port)";
+                return null;
+            }
+
             var method = remainder["/method".Length..];
             return new RequestTarget(service, new PathString(method.Length == 0 ? "/" : method), query);
         }
@@ -51,10 +57,43 @@ internal readonly record struct RequestTarget(string Authority, PathString Path,
             return null;
         }
 
+        if (!IsAuthority(authority))
+        {
+            problem = $"'{authority}' is not a host, optionally with :port";
+            return null;
+        }
+
         return new RequestTarget(authority, path.HasValue ? path : new PathString("/"), query);
     }
 
-    /// <summary>The path and query to send upstream, re-encoded from the canonical path.</summary>
-    public static string PathAndQuery(string path, string query) =>
-        query.Length == 0 ? new PathString(path).ToUriComponent() : new PathString(path).ToUriComponent() + "?" + query;
+    /// <summary>
+    /// A DNS name or IP literal with an optional port, nothing else: the authority ends up in an upstream URI,
+    /// so characters such as '#', '?', '@' or '/' must never get that far.
+    /// </summary>
+    internal static bool IsAuthority(string authority)
+    {
+        var host = authority;
+        var colon = authority.LastIndexOf(':');
+        if (colon > 0 && !authority.EndsWith(']'))
+        {
+            if (!int.TryParse(authority.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+            {
+                return false;
+            }
+
+            host = authority[..colon];
+        }
+
+        return Uri.CheckHostName(host.Trim('[', ']')) is UriHostNameType.Dns or UriHostNameType.IPv4 or UriHostNameType.IPv6;
+    }
+
+    /// <summary>
+    /// The path and query to send upstream, re-encoded from the canonical (decoded) path. A '%' in it is literal —
+    /// it came from "%25" — and is escaped again, so the upstream decodes exactly the path routing matched.
+    /// </summary>
+    public static string PathAndQuery(string path, string query)
+    {
+        var encoded = new PathString(path.Replace("%", "%25", StringComparison.Ordinal)).ToUriComponent();
+        return query.Length == 0 ? encoded : encoded + "?" + query;
+    }
 }

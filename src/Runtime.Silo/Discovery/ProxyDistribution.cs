@@ -41,6 +41,12 @@ internal sealed class ProxyDistribution
     /// <summary>Records an ACK; any earlier NACK is cleared because the proxy has moved on.</summary>
     public void Ack(string version)
     {
+        if (IsOlderThanAcked(version))
+        {
+            // A late ACK (e.g. from the proxy's previous stream) must not roll its state back.
+            return;
+        }
+
         AckedVersion = version;
         NackedVersion = "";
         NackError = "";
@@ -54,8 +60,20 @@ internal sealed class ProxyDistribution
     /// <summary>Records a NACK; the proxy keeps its previous config, so the ACKed version stays.</summary>
     public void Nack(string version, string error)
     {
+        if (IsOlderThanAcked(version))
+        {
+            return;
+        }
+
         NackedVersion = version;
         NackError = error;
+    }
+
+    private bool IsOlderThanAcked(string version)
+    {
+        var index = _recent.FindLastIndex(s => s.Version == version);
+        var acked = _recent.FindLastIndex(s => s.Version == AckedVersion);
+        return index >= 0 && acked > index;
     }
 
     public SyncState StateFor(RegisteredProxy proxy) =>

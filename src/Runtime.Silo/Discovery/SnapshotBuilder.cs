@@ -53,7 +53,11 @@ internal sealed class SnapshotBuilder
         MeshService[] services = [.. _registered
             .Concat(visible.SelectMany(r => r.Services))
             .OrderBy(s => s.Host, StringComparer.Ordinal)
-            .ThenBy(s => s.Namespace, StringComparer.Ordinal)];
+            .ThenBy(s => s.Namespace, StringComparer.Ordinal)
+            // Two ServiceEntries may declare one host: order them by content too, so every replica computes one version.
+            .ThenBy(s => s.Name, StringComparer.Ordinal)
+            .ThenBy(s => string.Join(",", s.Ports), StringComparer.Ordinal)
+            .ThenBy(s => string.Join(",", s.Endpoints.Select(e => $"{e.Address}:{e.Port}")), StringComparer.Ordinal)];
         var content = new SnapshotContent(resources, services, SnapshotVersion.Compute(resources, services));
         _byNamespace[@namespace] = content;
         return content;

@@ -118,6 +118,9 @@ internal sealed partial class SnapshotDistributor
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     LogRecomputeFailed(ex);
+                    // The signal that led here is spent: try again shortly, or some proxies would wait for an unrelated change.
+                    await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
+                    _dirty.Writer.TryWrite(true);
                 }
             }
         }

@@ -56,6 +56,10 @@ internal sealed partial class SiloApplication : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            // Sidecars hold config streams open for hours: pings find a peer that vanished without a reset, so its
+            // stream ends and its registration expires instead of staying HEALTHY forever.
+            kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(10);
+            kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
             kestrel.Listen(address, options.GrpcPort, listen =>
             {
                 // gRPC clients fail against cleartext Http1AndHttp2: h2c needs an HTTP/2-only endpoint.
