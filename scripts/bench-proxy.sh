@@ -12,6 +12,10 @@
 #   haproxy  wrk/hey -> haproxy -> upstream               (nbthread 1, http-reuse always)
 #   sidecar  wrk/hey -> server sidecar INBOUND -> upstream  (one sidecar hop; what a client sidecar forwards to)
 #   pair     wrk/hey -> client sidecar OUTBOUND (Host: echo) -> server sidecar INBOUND -> upstream
+#   pair+res the same pair after `meshctl apply` of a VirtualService with retries (attempts 3, perTryTimeout,
+#            retryOn 5xx,reset,connect-failure) and a route timeout, and a DestinationRule with outlierDetection
+#            and connectionPool limits high enough never to trip: the happy-path cost of resilience.
+#            RESILIENCE=0 skips it.
 #
 # Measurements per topology: saturation with `wrk -t1 -c32 -d${DURATION}s --latency` (rps, p50/p90/p99);
 # fixed rate with hey (`-c N -q R/N -z ${DURATION}s`: hey's -q is per worker) at each of $RATES;
@@ -26,6 +30,7 @@ WARMUP="${WARMUP:-5}"
 RATES="${RATES:-1000 5000}"
 BASE_PORT="${BASE_PORT:-18000}"
 NO_BUILD="${NO_BUILD:-0}"
+RESILIENCE="${RESILIENCE:-1}"
 OUT="${OUT:-}"
 
 if [[ -n "$OUT" ]]; then
@@ -82,6 +87,7 @@ if [[ "$NO_BUILD" != 1 ]]; then
 fi
 SILO_DLL="$ROOT/src/Runtime.Silo/bin/Release/net10.0/Runtime.Silo.dll"
 SIDECAR_DLL="$ROOT/src/Runtime.Sidecar/bin/Release/net10.0/Runtime.Sidecar.dll"
+MESHCTL_DLL="$ROOT/src/Runtime.Cli/bin/Release/net10.0/meshctl.dll"
 
 # ---------------------------------------------------------------- helpers
 wait_http() { # url [expected-status] [seconds] [host]
@@ -304,12 +310,53 @@ for name in nginx haproxy server-sidecar client-sidecar upstream; do
 done
 echo
 
-for t in "${TOPOS[@]}"; do
-  run_wrk "$t"
-  for rate in $RATES; do run_hey "$t" "$rate"; done
-  echo "    loadavg after $t: $(cut -d' ' -f1-3 /proc/loadavg)"
+run_topology() {
+  run_wrk "$1"
+  for rate in $RATES; do run_hey "$1" "$rate"; done
+  echo "    loadavg after $1: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
-done
+}
+for t in "${TOPOS[@]}"; do run_topology "$t"; done
+
+if [[ "$RESILIENCE" == 1 ]]; then
+  # Same processes, same run: configure retries, timeouts, outlier detection and pool limits for echo, wait until
+  # the client sidecar applied it, and measure the pair again.
+  cat >"$WORK/resilience.yaml" <<EOF
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: echo, namespace: default}
+spec:
+  hosts: [echo]
+  http:
+  - route:
+    - destination: {host: echo}
+    timeout: 10s
+    retries: {attempts: 3, perTryTimeout: 2s, retryOn: "5xx,reset,connect-failure"}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: echo, namespace: default}
+spec:
+  host: echo
+  trafficPolicy:
+    connectionPool:
+      tcp: {maxConnections: 10000, connectTimeout: 1s}
+      http: {http1MaxPendingRequests: 10000, http2MaxRequests: 10000, maxRetries: 100}
+    outlierDetection: {consecutive5xxErrors: 5, interval: 10s, baseEjectionTime: 30s, maxEjectionPercent: 100}
+EOF
+  before=$(curl -s "http://127.0.0.1:$P_CLI_ADMIN/ready")
+  log "applying retries + timeout + outlier detection + pool limits for echo"
+  dotnet "$MESHCTL_DLL" --server "$CP" apply -f "$WORK/resilience.yaml" >&2
+  for _ in $(seq 300); do
+    [[ "$(curl -s "http://127.0.0.1:$P_CLI_ADMIN/ready")" != "$before" ]] && break
+    sleep 0.1
+  done
+  curl -s "http://127.0.0.1:$P_CLI_ADMIN/config_dump" | grep -q '"outlierDetection"' \
+    || { echo "client sidecar never applied the resilience config" >&2; exit 1; }
+  URL[pair+res]="${URL[pair]}"; PROCS[pair+res]="${PROCS[pair]}"; HOSTH[pair+res]="echo"
+  TOPOS+=("pair+res")
+  run_topology "pair+res"
+fi
 
 echo "loadavg after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "RSS after the run: nginx proxy $(( $(rss_kib "$PID_NGINX") / 1024 )) MiB (master+worker), haproxy $(( $(rss_kib "$PID_HAPROXY") / 1024 )) MiB," \
