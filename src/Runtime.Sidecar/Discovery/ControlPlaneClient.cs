@@ -13,8 +13,9 @@ namespace Runtime.Sidecar.Discovery;
 /// The sidecar's link to the control plane: registers its endpoint, heartbeats, subscribes to its snapshots,
 /// applies each one and ACKs it (or NACKs it with the reason, keeping the previous config), and persists what
 /// it applied. Heartbeats carry the outlier detector's state when it changed (and the first of each session,
-/// so a control plane that forgot it, or holds a stale one, is brought up to date). On any failure it moves to the next control-plane replica after a jittered backoff; the sidecar
-/// keeps serving its last good config all the while.
+/// so a control plane that forgot it, or holds a stale one, is brought up to date). On any failure it moves to
+/// the next control-plane replica after a jittered backoff; the sidecar keeps serving its last good config all
+/// the while.
 /// </summary>
 internal sealed partial class ControlPlaneClient : IAsyncDisposable
 {
