@@ -135,6 +135,28 @@ internal sealed class MeshApiClient : IDisposable
         return DiscoveryMessages.FromMessage(reply);
     }
 
+    /// <summary>
+    /// The outlier-detection state the proxies report, aggregated per endpoint; <paramref name="host"/> narrows it to
+    /// one service host. A control plane too old to offer it has nothing to report: the answer is then empty.
+    /// </summary>
+    public async Task<MeshOutlierHealth> ListEndpointHealthAsync(string? host, CancellationToken cancellationToken)
+    {
+        var request = new V1.ListEndpointHealthRequest { Host = host ?? "" };
+        try
+        {
+            var reply = await _client.UnaryAsync(DiscoveryService + "ListEndpointHealth", request, V1.ListEndpointHealthResponse.Parser, _options, cancellationToken).ConfigureAwait(false);
+            return DiscoveryMessages.FromMessage(reply);
+        }
+        catch (GrpcException ex) when (ex.Status == GrpcStatusCode.Unimplemented)
+        {
+            return MeshOutlierHealth.Empty;
+        }
+        catch (GrpcException ex)
+        {
+            throw Translate(ex);
+        }
+    }
+
     public void Dispose() => _client.Dispose();
 
     private Task<TResponse> CallAsync<TRequest, TResponse>(string method, TRequest request, MessageParser<TResponse> parser, CancellationToken cancellationToken)

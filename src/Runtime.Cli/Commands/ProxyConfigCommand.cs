@@ -5,7 +5,10 @@ using Runtime.Cli.Output;
 
 namespace Runtime.Cli.Commands;
 
-/// <summary><c>meshctl proxy-config routes|clusters|endpoints|all PROXY [-o table|json|yaml]</c>: what one sidecar was sent.</summary>
+/// <summary>
+/// <c>meshctl proxy-config routes|clusters|endpoints|all PROXY [-o table|json|yaml]</c>: what one sidecar was sent,
+/// with the outlier-detection state the proxies report for its endpoints.
+/// </summary>
 internal static class ProxyConfigCommand
 {
     private static readonly string[] Sections = ["routes", "clusters", "endpoints", "all"];
@@ -24,21 +27,26 @@ internal static class ProxyConfigCommand
         {
             using var client = new MeshApiClient(GlobalOptions.ResolveServer(parse), parse.GetValue(GlobalOptions.RequestTimeout));
             var snapshot = await client.GetProxySnapshotAsync(parse.GetValue(proxy)!, cancellationToken).ConfigureAwait(false);
-            switch (parse.GetValue(output))
+            var which = parse.GetValue(section)!;
+            var format = parse.GetValue(output);
+            // Outlier state is live, not part of the pushed snapshot: asked for only where it is shown.
+            var outlier = format != "table" || which is "endpoints" or "all"
+                ? await client.ListEndpointHealthAsync(host: null, cancellationToken).ConfigureAwait(false)
+                : MeshOutlierHealth.Empty;
+            switch (format)
             {
                 case "json":
-                    await console.Out.WriteLineAsync(SnapshotWriter.ToJson(snapshot)).ConfigureAwait(false);
+                    await console.Out.WriteLineAsync(SnapshotWriter.ToJson(snapshot, outlier)).ConfigureAwait(false);
                     return 0;
                 case "yaml":
-                    await console.Out.WriteAsync(SnapshotWriter.ToYaml(snapshot)).ConfigureAwait(false);
+                    await console.Out.WriteAsync(SnapshotWriter.ToYaml(snapshot, outlier)).ConfigureAwait(false);
                     return 0;
             }
 
-            var which = parse.GetValue(section)!;
             var printed = false;
             foreach (var (name, write) in new (string Name, Action<TextWriter, ProxySnapshot> Write)[]
                      {
-                         ("routes", ProxyConfigTables.Routes), ("clusters", ProxyConfigTables.Clusters), ("endpoints", ProxyConfigTables.Endpoints),
+                         ("routes", ProxyConfigTables.Routes), ("clusters", ProxyConfigTables.Clusters), ("endpoints", (o, s) => ProxyConfigTables.Endpoints(o, s, outlier)),
                      })
             {
                 if (which != "all" && which != name)

@@ -62,19 +62,44 @@ internal static class ProxyConfigTables
         TextTable.Write(output, ["SERVICE FQDN", "PORT", "SUBSET", "DESTINATION RULE"], rows);
     }
 
-    /// <summary>One row per endpoint of each service.</summary>
-    public static void Endpoints(TextWriter output, ProxySnapshot snapshot)
+    /// <summary>
+    /// One row per endpoint of each service. OUTLIER is what this proxy's outlier detector says of the endpoint
+    /// (as istioctl's OUTLIER CHECK, with the why); EJECTED BY counts the reporting proxies that eject it now.
+    /// </summary>
+    public static void Endpoints(TextWriter output, ProxySnapshot snapshot, MeshOutlierHealth outlier)
     {
         var rows = snapshot.Services
-            .SelectMany(s => s.Endpoints.Select(e => (IReadOnlyList<string>)
+            .SelectMany(s => s.Endpoints.Select(e => (Service: s, Endpoint: e, Health: outlier.Find(s.Host, e.Address, e.Port))))
+            .Select(x => (IReadOnlyList<string>)
             [
-                $"{e.Address}:{e.Port.ToString(CultureInfo.InvariantCulture)}",
-                e.Health.ToString().ToUpperInvariant(),
-                s.Host,
-                e.Labels.Count == 0 ? "-" : string.Join(",", e.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}")),
-            ]))
+                $"{x.Endpoint.Address}:{x.Endpoint.Port.ToString(CultureInfo.InvariantCulture)}",
+                x.Endpoint.Health.ToString().ToUpperInvariant(),
+                Outlier(x.Health?.ReportOf(snapshot.ProxyId)),
+                outlier.ReportingProxies == 0
+                    ? "-"
+                    : string.Create(CultureInfo.InvariantCulture, $"{x.Health?.EjectedBy ?? 0}/{outlier.ReportingProxies} {(outlier.ReportingProxies == 1 ? "proxy" : "proxies")}"),
+                x.Service.Host,
+                x.Endpoint.Labels.Count == 0 ? "-" : string.Join(",", x.Endpoint.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}")),
+            ])
             .ToList();
-        TextTable.Write(output, ["ENDPOINT", "STATUS", "SERVICE", "LABELS"], rows);
+        TextTable.Write(output, ["ENDPOINT", "STATUS", "OUTLIER", "EJECTED BY", "SERVICE", "LABELS"], rows);
+    }
+
+    /// <summary><c>ejected (2x, until 12:00:31Z): 5 consecutive 5xx</c> while ejected; <c>-</c> otherwise.</summary>
+    private static string Outlier(EndpointOutlierStatus? status)
+    {
+        if (status is not { Ejected: true })
+        {
+            return "-";
+        }
+
+        var details = new List<string> { string.Create(CultureInfo.InvariantCulture, $"{status.EjectionCount}x") };
+        if (status.EjectedUntil is { } until)
+        {
+            details.Add("until " + until.UtcDateTime.ToString("HH:mm:ss", CultureInfo.InvariantCulture) + "Z");
+        }
+
+        return $"ejected ({string.Join(", ", details)})" + (status.Reason is { } reason ? $": {reason}" : "");
     }
 
     private static string Match(HttpRoute route)

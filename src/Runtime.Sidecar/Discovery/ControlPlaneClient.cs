@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Runtime.Abstractions.Api;
+using Runtime.Abstractions.Discovery;
 using Runtime.Grpc;
 using Runtime.Grpc.Client;
 using Runtime.Sidecar.Configuration;
@@ -11,8 +12,10 @@ namespace Runtime.Sidecar.Discovery;
 /// <summary>
 /// The sidecar's link to the control plane: registers its endpoint, heartbeats, subscribes to its snapshots,
 /// applies each one and ACKs it (or NACKs it with the reason, keeping the previous config), and persists what
-/// it applied. On any failure it moves to the next control-plane replica after a jittered backoff; the sidecar
-/// keeps serving its last good config all the while.
+/// it applied. Heartbeats carry the outlier detector's state when it changed (and the first of each session,
+/// so a control plane that forgot it, or holds a stale one, is brought up to date). On any failure it moves to
+/// the next control-plane replica after a jittered backoff; the sidecar keeps serving its last good config all
+/// the while.
 /// </summary>
 internal sealed partial class ControlPlaneClient : IAsyncDisposable
 {
@@ -25,14 +28,18 @@ internal sealed partial class ControlPlaneClient : IAsyncDisposable
     private readonly SnapshotFile _file;
     private readonly TimeProvider _time;
     private readonly ILogger<ControlPlaneClient> _logger;
+    private readonly IOutlierStatusSource? _outlier;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Random _jitter = new();
     private Task? _loop;
     private volatile Registration? _registration;
     private int _disposed;
 
-    public ControlPlaneClient(SidecarOptions options, BoundPorts ports, ProxyConfig config, SnapshotFile file, TimeProvider time, ILogger<ControlPlaneClient> logger)
+    /// <summary>Creates the link; <paramref name="outlier"/> is the detector whose state heartbeats report (null: none).</summary>
+    public ControlPlaneClient(
+        SidecarOptions options, BoundPorts ports, ProxyConfig config, SnapshotFile file, TimeProvider time, ILogger<ControlPlaneClient> logger, IOutlierStatusSource? outlier = null)
     {
+        _outlier = outlier;
         _options = options;
         _ports = ports;
         _config = config;
@@ -184,12 +191,31 @@ internal sealed partial class ControlPlaneClient : IAsyncDisposable
 
     private async Task HeartbeatAsync(GrpcClient client, string proxyId, TimeSpan interval, CancellationTokenSource session)
     {
+        // What this session last reported; null until the first report, which goes out even when empty.
+        IReadOnlyList<EndpointOutlierStatus>? reported = null;
         try
         {
             while (true)
             {
                 await Task.Delay(interval, _time, session.Token).ConfigureAwait(false);
-                await client.UnaryAsync(Service + "Heartbeat", new V1.HeartbeatRequest { ProxyId = proxyId }, V1.HeartbeatResponse.Parser, CallOptions, session.Token).ConfigureAwait(false);
+                var request = new V1.HeartbeatRequest { ProxyId = proxyId };
+                var outlier = OutlierState();
+                if (outlier is not null && (reported is null || !reported.SequenceEqual(outlier)))
+                {
+                    request.Outlier = DiscoveryMessages.ToReport(outlier);
+                }
+
+                try
+                {
+                    await client.UnaryAsync(Service + "Heartbeat", request, V1.HeartbeatResponse.Parser, CallOptions, session.Token).ConfigureAwait(false);
+                }
+                catch (GrpcException ex) when (ex.Status == GrpcStatusCode.InvalidArgument && request.Outlier is not null)
+                {
+                    // The heartbeat counted; only the report was refused. Sending it again would be refused again.
+                    LogOutlierReportRejected(_logger, ex.Message);
+                }
+
+                reported = outlier ?? reported;
             }
         }
         catch (OperationCanceledException)
@@ -200,6 +226,29 @@ internal sealed partial class ControlPlaneClient : IAsyncDisposable
             // NOT_FOUND: the registration expired (or the replica restarted). Either way: new session.
             LogHeartbeatFailed(_logger, ex.Status, ex.Message);
             await session.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The outlier detector's state in a stable order; null when there is no detector or it failed.</summary>
+    private EndpointOutlierStatus[]? OutlierState()
+    {
+        if (_outlier is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return [.. _outlier.Current()
+                .OrderBy(e => e.Host, StringComparer.Ordinal)
+                .ThenBy(e => e.Address, StringComparer.Ordinal)
+                .ThenBy(e => e.Port)];
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A failing detector must not stop the heartbeats that keep this endpoint registered.
+            LogOutlierStateFailed(_logger, ex.Message);
+            return null;
         }
     }
 
@@ -241,6 +290,12 @@ internal sealed partial class ControlPlaneClient : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Deregistering failed: {Reason}; the control plane drops this endpoint when its TTL runs out")]
     private static partial void LogDeregisterFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The control plane refused the outlier report: {Reason}")]
+    private static partial void LogOutlierReportRejected(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the outlier-detection state failed: {Reason}; heartbeating without it")]
+    private static partial void LogOutlierStateFailed(ILogger logger, string reason);
 
     private sealed record Registration(Uri Server, string ProxyId);
 }

@@ -114,7 +114,7 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
         var ports = new BoundPorts(Port(ListenerKind.Inbound), Port(ListenerKind.Outbound), Port(ListenerKind.Admin));
 
         // Stage: the control-plane link.
-        _controlPlane = new ControlPlaneClient(_options, ports, config, file, TimeProvider.System, services.GetRequiredService<ILogger<ControlPlaneClient>>());
+        _controlPlane = new ControlPlaneClient(_options, ports, config, file, TimeProvider.System, services.GetRequiredService<ILogger<ControlPlaneClient>>(), services.GetService<IOutlierStatusSource>());
         _controlPlane.Start();
         var controlPlane = _controlPlane;
         services.GetRequiredService<StopSequence>().OnStopping(() => controlPlane.DisposeAsync().AsTask());

@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Runtime.Abstractions.Api;
+using Runtime.Abstractions.Discovery;
 using Runtime.Abstractions.Resources;
 using Runtime.Grpc;
 using Runtime.Grpc.Server;
@@ -27,6 +28,7 @@ internal sealed partial class DiscoveryApi(ProxyRegistry registry, SnapshotDistr
         .Unary<V1.AckRequest, V1.AckResponse>("Ack", AckAsync)
         .Unary<V1.ListProxiesRequest, V1.ListProxiesResponse>("ListProxies", ListProxiesAsync)
         .Unary<V1.GetProxySnapshotRequest, V1.ProxySnapshot>("GetProxySnapshot", GetProxySnapshotAsync)
+        .Unary<V1.ListEndpointHealthRequest, V1.ListEndpointHealthResponse>("ListEndpointHealth", ListEndpointHealthAsync)
         .Build();
 
     private Task<V1.RegisterResponse> RegisterAsync(V1.RegisterRequest request, GrpcCallContext context)
@@ -54,10 +56,28 @@ internal sealed partial class DiscoveryApi(ProxyRegistry registry, SnapshotDistr
         });
     }
 
+    /// <remarks>
+    /// An invalid outlier report does not cost the proxy its registration: the heartbeat counts, the report is
+    /// dropped (the previous one stays) and the answer is INVALID_ARGUMENT listing every problem.
+    /// </remarks>
     private Task<V1.HeartbeatResponse> HeartbeatAsync(V1.HeartbeatRequest request, GrpcCallContext context)
     {
         RequireProxyId(request.ProxyId);
-        return registry.Heartbeat(request.ProxyId) ? Task.FromResult(new V1.HeartbeatResponse()) : throw NotRegistered(request.ProxyId);
+        IReadOnlyList<EndpointOutlierStatus>? outlier = request.Outlier is { } report ? [.. report.Endpoints.Select(DiscoveryMessages.FromMessage)] : null;
+        var problems = outlier is null ? [] : OutlierReportRules.Validate(outlier);
+        if (!registry.Heartbeat(request.ProxyId, problems.Count == 0 ? outlier : null))
+        {
+            throw NotRegistered(request.ProxyId);
+        }
+
+        if (problems.Count > 0)
+        {
+            LogOutlierReportRejected(request.ProxyId, problems.Count);
+            var count = problems.Count == 1 ? "1 problem" : $"{problems.Count} problems";
+            throw ApiErrors.Invalid($"heartbeat recorded, but the outlier report was dropped ({count}):\n" + string.Join("\n", problems.Select(p => "- " + p)));
+        }
+
+        return Task.FromResult(new V1.HeartbeatResponse());
     }
 
     private Task<V1.DeregisterResponse> DeregisterAsync(V1.DeregisterRequest request, GrpcCallContext context)
@@ -158,6 +178,9 @@ internal sealed partial class DiscoveryApi(ProxyRegistry registry, SnapshotDistr
         return DiscoveryMessages.ToMessage(snapshot);
     }
 
+    private Task<V1.ListEndpointHealthResponse> ListEndpointHealthAsync(V1.ListEndpointHealthRequest request, GrpcCallContext context) =>
+        Task.FromResult(DiscoveryMessages.ToMessage(OutlierHealthView.Of(registry.Proxies, request.Host.Length == 0 ? null : request.Host)));
+
     /// <summary>A proxy by id, instance name, or <c>service.namespace</c> when only one instance matches.</summary>
     private RegisteredProxy Resolve(string text)
     {
@@ -243,6 +266,9 @@ internal sealed partial class DiscoveryApi(ProxyRegistry registry, SnapshotDistr
 
     [LoggerMessage(EventId = 330, Level = LogLevel.Information, Message = "Register rejected: {ProblemCount} problems with the identity")]
     private partial void LogRegisterRejected(int problemCount);
+
+    [LoggerMessage(EventId = 332, Level = LogLevel.Warning, Message = "Proxy {ProxyId} sent an outlier report with {ProblemCount} problems; kept its previous report")]
+    private partial void LogOutlierReportRejected(string proxyId, int problemCount);
 
     [LoggerMessage(EventId = 331, Level = LogLevel.Debug, Message = "Proxy {ProxyId} subscribed (holds version '{KnownVersion}')")]
     private partial void LogSubscribed(string proxyId, string knownVersion);

@@ -18,6 +18,8 @@ internal sealed class DiscoveryMetrics
         var meter = metrics.Meter;
         meter.CreateObservableGauge("silo.discovery.proxies.connected", () => registry.ConnectedCount, description: "Proxies with an open Subscribe stream.");
         meter.CreateObservableGauge("silo.discovery.proxies.registered", () => registry.Count, description: "Proxies registered with this replica.");
+        meter.CreateObservableGauge("silo.discovery.outlier.reporting", () => registry.Proxies.Count(p => p.Outlier is not null), description: "Proxies that report outlier-detection state with their heartbeats.");
+        meter.CreateObservableGauge("silo.discovery.endpoint.outlier.ejected", () => EjectedBy(registry), description: "Reporting proxies whose outlier detection ejects the endpoint now, per endpoint any proxy has ever ejected.");
         _pushes = meter.CreateCounter<long>("silo.discovery.pushes", description: "Snapshots written to proxy Subscribe streams.");
         _pushErrors = meter.CreateCounter<long>("silo.discovery.push.errors", description: "Snapshot writes that failed (the stream broke).");
         _nacks = meter.CreateCounter<long>("silo.discovery.nacks", description: "Snapshot versions rejected by proxies.");
@@ -25,6 +27,12 @@ internal sealed class DiscoveryMetrics
             "silo.discovery.convergence.duration", unit: "s",
             description: "From a config or registry change until every affected connected proxy ACKed it.");
     }
+
+    private static IEnumerable<Measurement<int>> EjectedBy(ProxyRegistry registry) =>
+        OutlierHealthView.Of(registry.Proxies).Endpoints.Select(e => new Measurement<int>(
+            e.EjectedBy,
+            new KeyValuePair<string, object?>("host", e.Host),
+            new KeyValuePair<string, object?>("address", $"{e.Address}:{e.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}")));
 
     public void Pushed() => _pushes.Add(1);
 

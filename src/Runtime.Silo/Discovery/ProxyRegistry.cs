@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using Runtime.Abstractions.Discovery;
 
 namespace Runtime.Silo.Discovery;
 
@@ -115,7 +116,12 @@ internal sealed partial class ProxyRegistry
     }
 
     /// <summary>Records a heartbeat; false when <paramref name="proxyId"/> is not registered (expired, or this replica restarted).</summary>
-    public bool Heartbeat(string proxyId)
+    /// <param name="proxyId">The proxy id.</param>
+    /// <param name="outlier">
+    /// The proxy's complete outlier report, replacing the one it sent before; null when unchanged. Outlier state
+    /// does not alter snapshots, so it raises no registry event.
+    /// </param>
+    public bool Heartbeat(string proxyId, IReadOnlyList<EndpointOutlierStatus>? outlier = null)
     {
         lock (_lock)
         {
@@ -124,7 +130,9 @@ internal sealed partial class ProxyRegistry
                 return false;
             }
 
-            Replace(proxy with { LastHeartbeat = _time.GetUtcNow() }, change: null);
+            var now = _time.GetUtcNow();
+            var outlierReport = outlier is null ? proxy.Outlier : new ReceivedOutlierReport(outlier, now);
+            Replace(proxy with { LastHeartbeat = now, Outlier = outlierReport }, change: null);
             return true;
         }
     }

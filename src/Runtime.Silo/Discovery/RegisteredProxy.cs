@@ -7,8 +7,13 @@ namespace Runtime.Silo.Discovery;
 /// <param name="RegisteredAt">When this registration started (kept across re-registrations).</param>
 /// <param name="LastHeartbeat">The last heartbeat, registration, or end of a Subscribe stream.</param>
 /// <param name="Connections">Open Subscribe streams; while any is open the proxy is alive without heartbeats.</param>
+/// <param name="Outlier">
+/// The proxy's latest outlier-detection report; null while it has sent none. Held with the registration so it
+/// goes when the proxy deregisters or expires.
+/// </param>
 internal sealed record RegisteredProxy(
-    string Id, ProxyIdentity Identity, string ProxyVersion, DateTimeOffset RegisteredAt, DateTimeOffset LastHeartbeat, int Connections)
+    string Id, ProxyIdentity Identity, string ProxyVersion, DateTimeOffset RegisteredAt, DateTimeOffset LastHeartbeat, int Connections,
+    ReceivedOutlierReport? Outlier = null)
 {
     public bool Connected => Connections > 0;
 }

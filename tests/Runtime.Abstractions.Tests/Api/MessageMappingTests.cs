@@ -61,4 +61,24 @@ public sealed class MessageMappingTests
         Assert.Equal(["reviews", "reviews-v2-1", "127.0.0.1"], new[] { endpoint.ServiceAccount, endpoint.Instance, endpoint.Address });
         Assert.Equal([9080], back.Services.Single().Ports);
     }
+
+    [Fact]
+    public void DiscoveryMessages_OutlierStatusAndHealth_RoundTripThroughTheWireMessages()
+    {
+        var ejected = new EndpointOutlierStatus("reviews.default.svc.cluster.local", "10.0.1.1", 15006, true, 2, new DateTimeOffset(2026, 11, 21, 12, 0, 31, TimeSpan.Zero), "5 consecutive 5xx");
+        var readmitted = new EndpointOutlierStatus("reviews.default.svc.cluster.local", "10.0.1.2", 15006, false, 1, null, null);
+        var health = new MeshOutlierHealth(3, [new EndpointOutlierHealth(ejected.Host, ejected.Address, ejected.Port, 1, 2, "5 consecutive 5xx", [new ProxyOutlierStatus("productpage-1.default", ejected, new DateTimeOffset(2026, 11, 21, 12, 0, 1, TimeSpan.Zero))])]);
+
+        var report = DiscoveryMessages.ToReport([ejected, readmitted]);
+        var back = DiscoveryMessages.FromMessage(DiscoveryMessages.ToMessage(health));
+
+        Assert.Equal([ejected, readmitted], report.Endpoints.Select(DiscoveryMessages.FromMessage));
+        Assert.Null(report.Endpoints[1].EjectedUntil);
+        Assert.Equal("", report.Endpoints[1].Reason);
+        Assert.Equal(3, back.ReportingProxies);
+        var endpoint = Assert.Single(back.Endpoints);
+        Assert.Equal((1, 2, "5 consecutive 5xx"), (endpoint.EjectedBy, endpoint.MaxEjectionCount, endpoint.LastReason));
+        Assert.Equal(health.Endpoints[0].Reports, endpoint.Reports);
+        Assert.Equal(ejected, back.Find(ejected.Host, "10.0.1.1", 15006)?.ReportOf("productpage-1.default"));
+    }
 }

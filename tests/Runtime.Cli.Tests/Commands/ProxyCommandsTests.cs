@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Runtime.Abstractions.Discovery;
 using Runtime.Cli.Tests.Testing;
 using static Runtime.Cli.Tests.Testing.FakeSidecar;
 
@@ -72,9 +73,67 @@ public sealed class ProxyCommandsTests
         Assert.Contains(clusters.OutputLines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^reviews\.bookinfo\.svc\.cluster\.local\s+-\s+-\s+reviews\.bookinfo$"));
         Assert.Contains(clusters.OutputLines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^reviews\.bookinfo\.svc\.cluster\.local\s+-\s+v1\s+reviews\.bookinfo$"));
         Assert.Contains(clusters.OutputLines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^productpage\.bookinfo\.svc\.cluster\.local\s+-\s+-\s+-$"));
-        Assert.Matches(@"^ENDPOINT\s+STATUS\s+SERVICE\s+LABELS$", endpoints.OutputLines[0]);
-        Assert.Contains(endpoints.OutputLines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^10\.0\.1\.1:15006\s+HEALTHY\s+reviews\.bookinfo\.svc\.cluster\.local\s+app=reviews,version=v1$"));
+        Assert.Matches(@"^ENDPOINT\s+STATUS\s+OUTLIER\s+EJECTED BY\s+SERVICE\s+LABELS$", endpoints.OutputLines[0]);
+        Assert.Contains(endpoints.OutputLines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^10\.0\.1\.1:15006\s+HEALTHY\s+-\s+-\s+reviews\.bookinfo\.svc\.cluster\.local\s+app=reviews,version=v1$"));
         Assert.Equal(3, all.OutputLines.Count(l => l.StartsWith("HOST", StringComparison.Ordinal) || l.StartsWith("SERVICE FQDN", StringComparison.Ordinal) || l.StartsWith("ENDPOINT", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task ProxyConfigEndpoints_OutlierReports_ThisProxysEjectionsAndTheMeshCount()
+    {
+        const string reviews = "reviews.bookinfo.svc.cluster.local";
+        await using var plane = await ControlPlane.StartAsync();
+        using var first = await RegisterAsync(plane.Server, "reviews", "bookinfo", "10.0.1.1", "reviews-v1-1");
+        using var second = await RegisterAsync(plane.Server, "reviews", "bookinfo", "10.0.1.2", "reviews-v1-2");
+        using var product = await RegisterAsync(plane.Server, "productpage", "bookinfo", "10.0.0.1", "productpage-v1-1");
+        using var details = await RegisterAsync(plane.Server, "details", "bookinfo", "10.0.0.4", "details-v1-1");
+        await product.WaitForAsync(s => HasEndpoint(s, first.ProxyId) && HasEndpoint(s, second.ProxyId) && HasEndpoint(s, details.ProxyId), "every endpoint");
+        var until = new DateTimeOffset(2026, 11, 21, 12, 0, 31, TimeSpan.Zero);
+        await product.HeartbeatAsync(
+            new(reviews, "10.0.1.1", 15006, true, 2, until, "5 consecutive 5xx"),
+            new(reviews, "10.0.1.2", 15006, false, 1, null, "3 consecutive gateway errors"));
+        await details.HeartbeatAsync(new EndpointOutlierStatus(reviews, "10.0.1.1", 15006, true, 1, until.AddSeconds(-20), "3 consecutive gateway errors"));
+        await first.HeartbeatAsync();
+
+        var table = await plane.RunAsync("proxy-config", "endpoints", "productpage-v1-1");
+        var json = await plane.RunAsync("proxy-config", "endpoints", "productpage-v1-1", "-o", "json");
+        var yaml = await plane.RunAsync("proxy-config", "all", "details-v1-1", "-o", "yaml");
+
+        Assert.Equal(0, table.ExitCode);
+        Assert.Matches(@"^ENDPOINT\s+STATUS\s+OUTLIER\s+EJECTED BY\s+SERVICE\s+LABELS$", table.OutputLines[0]);
+        Assert.Single(table.OutputLines, l => System.Text.RegularExpressions.Regex.IsMatch(
+            l, @"^10\.0\.1\.1:15006\s+HEALTHY\s+ejected \(2x, until 12:00:31Z\): 5 consecutive 5xx\s+2/3 proxies\s+reviews\.bookinfo\.svc\.cluster\.local\s+-$"));
+        // Ejected before but readmitted: nothing to flag for this proxy, and nobody ejects it now.
+        Assert.Single(table.OutputLines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^10\.0\.1\.2:15006\s+HEALTHY\s+-\s+0/3 proxies\s+reviews\."));
+        Assert.Single(table.OutputLines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^10\.0\.0\.4:15006\s+HEALTHY\s+-\s+0/3 proxies\s+details\."));
+        Assert.Equal(0, json.ExitCode);
+        using var document = JsonDocument.Parse(json.Output);
+        var endpoint = document.RootElement.GetProperty("services").EnumerateArray()
+            .Single(s => s.GetProperty("host").GetString() == reviews)
+            .GetProperty("endpoints").EnumerateArray().Single(e => e.GetProperty("address").GetString() == "10.0.1.1");
+        var own = endpoint.GetProperty("outlier");
+        Assert.True(own.GetProperty("ejected").GetBoolean());
+        Assert.Equal(2, own.GetProperty("ejectionCount").GetInt32());
+        Assert.Equal("2026-11-21T12:00:31Z", own.GetProperty("ejectedUntil").GetString());
+        Assert.Equal("5 consecutive 5xx", own.GetProperty("reason").GetString());
+        var mesh = endpoint.GetProperty("meshOutlier");
+        Assert.Equal((2, 3, 2, "5 consecutive 5xx"), (mesh.GetProperty("ejectedBy").GetInt32(), mesh.GetProperty("reportingProxies").GetInt32(), mesh.GetProperty("maxEjectionCount").GetInt32(), mesh.GetProperty("lastReason").GetString()));
+        Assert.Equal(0, yaml.ExitCode);
+        Assert.Contains("reason: 3 consecutive gateway errors", yaml.Output, StringComparison.Ordinal);
+        Assert.Contains("ejectedBy: 2", yaml.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ProxyConfigEndpoints_NoProxyReports_OutlierColumnsDashed()
+    {
+        await using var plane = await ControlPlane.StartAsync();
+        using var product = await RegisterAsync(plane.Server, "productpage", "bookinfo", "10.0.0.1", "productpage-v1-1");
+        await product.WaitForAsync(s => HasEndpoint(s, product.ProxyId), "its own endpoint");
+
+        var table = await plane.RunAsync("proxy-config", "endpoints", "productpage-v1-1");
+
+        Assert.Equal(0, table.ExitCode);
+        Assert.Matches(@"^10\.0\.0\.1:15006\s+HEALTHY\s+-\s+-\s+productpage\.bookinfo\.svc\.cluster\.local\s+-$", table.OutputLines[1]);
     }
 
     [Fact]

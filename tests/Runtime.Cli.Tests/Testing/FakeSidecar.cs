@@ -70,6 +70,13 @@ internal sealed class FakeSidecar : IDisposable
     public Task AckAsync(string version, string error = "") => _client.UnaryAsync(
         "/runtime.mesh.v1.DiscoveryService/Ack", new V1.AckRequest { ProxyId = ProxyId, Version = version, Error = error }, V1.AckResponse.Parser, CallOptions);
 
+    /// <summary>A heartbeat carrying the outlier detector's complete state.</summary>
+    public Task HeartbeatAsync(params Abstractions.Discovery.EndpointOutlierStatus[] outlier) => _client.UnaryAsync(
+        "/runtime.mesh.v1.DiscoveryService/Heartbeat",
+        new V1.HeartbeatRequest { ProxyId = ProxyId, Outlier = Abstractions.Api.DiscoveryMessages.ToReport(outlier) },
+        V1.HeartbeatResponse.Parser,
+        CallOptions);
+
     public static bool HasEndpoint(V1.ProxySnapshot snapshot, string proxyId) =>
         snapshot.Services.SelectMany(s => s.Endpoints).Any(e => e.ProxyId == proxyId);
 

@@ -101,8 +101,11 @@ internal sealed class FakeSidecar : IDisposable
     public Task<V1.AckResponse> AckAsync(string version, string error = "") =>
         _client.CallAsync("DiscoveryService/Ack", new V1.AckRequest { ProxyId = ProxyId, Version = version, Error = error }, V1.AckResponse.Parser);
 
-    public Task<V1.HeartbeatResponse> HeartbeatAsync() =>
-        _client.CallAsync("DiscoveryService/Heartbeat", new V1.HeartbeatRequest { ProxyId = ProxyId }, V1.HeartbeatResponse.Parser);
+    public Task<V1.HeartbeatResponse> HeartbeatAsync() => HeartbeatAsync(outlier: null);
+
+    /// <summary>A heartbeat carrying an outlier report (null: none, i.e. unchanged).</summary>
+    public Task<V1.HeartbeatResponse> HeartbeatAsync(V1.OutlierReport? outlier) =>
+        _client.CallAsync("DiscoveryService/Heartbeat", new V1.HeartbeatRequest { ProxyId = ProxyId, Outlier = outlier }, V1.HeartbeatResponse.Parser);
 
     public Task<V1.DeregisterResponse> DeregisterAsync() =>
         _client.CallAsync("DiscoveryService/Deregister", new V1.DeregisterRequest { ProxyId = ProxyId }, V1.DeregisterResponse.Parser);
