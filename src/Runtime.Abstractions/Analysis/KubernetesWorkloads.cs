@@ -16,6 +16,9 @@ internal sealed class KubernetesWorkloads
     private readonly List<(string Name, string Namespace, Dictionary<string, string>? Selector)> _services = [];
     private readonly List<(string Name, string Namespace, Dictionary<string, string> Labels)> _pods = [];
 
+    /// <summary>Documents read as registry stand-ins, so their "not mesh configuration; skipped" warning can be dropped.</summary>
+    public HashSet<(string Kind, string Namespace, string Name)> Consumed { get; } = [];
+
     public void Add(JsonObject node, string defaultNamespace)
     {
         var kind = JsonNodes.AsString(node["kind"]);
@@ -31,14 +34,17 @@ internal sealed class KubernetesWorkloads
         if (kind == "Service" && apiVersion == "v1")
         {
             _services.Add((name, @namespace, Strings(node["spec"]?["selector"])));
+            Consumed.Add((kind, @namespace, name));
         }
         else if (kind == "Pod" && apiVersion == "v1")
         {
             _pods.Add((name, @namespace, Strings(metadata?["labels"]) ?? []));
+            Consumed.Add((kind, @namespace, name));
         }
         else if (kind is not null && WorkloadKinds.Contains(kind) && Strings(node["spec"]?["template"]?["metadata"]?["labels"]) is { } labels)
         {
             _pods.Add((name, @namespace, labels));
+            Consumed.Add((kind, @namespace, name));
         }
     }
 

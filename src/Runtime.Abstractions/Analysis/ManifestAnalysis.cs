@@ -12,7 +12,10 @@ namespace Runtime.Abstractions.Analysis;
 /// (Deployments, StatefulSets, DaemonSets, Pods) the files also hold, which stand in for the service registry.
 /// </summary>
 /// <param name="Input">What to analyze; <see cref="AnalysisInput.RegistryComplete"/> is false.</param>
-/// <param name="Issues">Validation errors and warnings, exactly as <c>meshctl validate</c> reports them.</param>
+/// <param name="Issues">
+/// Validation errors and warnings as <c>meshctl validate</c> reports them, less the "skipped" warning for the
+/// Kubernetes objects the analysis reads.
+/// </param>
 /// <param name="FileCount">How many manifests were read.</param>
 public sealed record ManifestAnalysis(AnalysisInput Input, IReadOnlyList<ValidationIssue> Issues, int FileCount)
 {
@@ -40,6 +43,10 @@ public sealed record ManifestAnalysis(AnalysisInput Input, IReadOnlyList<Validat
             resources.AddRange(result.Resources.Select((r, i) => new LocatedResource { Resource = r, Source = source, Item = located ? items[i] : null }));
         }
 
+        // The analysis uses Kubernetes Services and workloads, so "skipped" would be wrong about them.
+        issues.RemoveAll(i => i.Severity == IssueSeverity.Warning && i.Path.Length == 0
+            && i.Message.EndsWith("is not mesh configuration; skipped", StringComparison.Ordinal)
+            && workloads.Consumed.Contains((i.Kind ?? "", i.Namespace ?? "", i.Name ?? "")));
         var input = new AnalysisInput { Resources = resources, Services = workloads.Services(), RegistryComplete = false };
         return new ManifestAnalysis(input, issues, files);
     }

@@ -96,4 +96,24 @@ public class ConfigAnalyzerTests
         Assert.True(read.HasErrors);
         Assert.Equal(ManifestReader.Read("apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: x}\nspec: {hosts: [x], http: [{route: [{destination: {host: x}, weight: -5}]}]}\n", "bad.yaml").Issues, read.Issues);
     }
+
+    [Fact]
+    public void Read_KubernetesObjects_SkipWarningDroppedOnlyForThoseTheAnalysisReads()
+    {
+        var read = ManifestAnalysis.Read([("k8s.yaml", """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: ratings}
+            spec: {selector: {app: ratings}}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: settings}
+            data: {a: b}
+            """)], null);
+
+        var issue = Assert.Single(read.Issues);
+        Assert.Equal("ConfigMap", issue.Kind);
+        Assert.Equal("ratings.default.svc.cluster.local", Assert.Single(read.Input.Services).Host);
+    }
 }
