@@ -4,9 +4,4 @@ namespace Runtime.Abstractions.Analysis;
 /// <param name="Findings">Every finding, ordered by resource and then by path.</param>
 /// <param name="ResourceCount">How many distinct resources were analyzed.</param>
 /// <param name="UncheckedHosts">Cluster-local hosts that could not be checked against the registry (offline only).</param>
-public sealed record AnalysisReport(IReadOnlyList<Finding> Findings, int ResourceCount, IReadOnlyList<string> UncheckedHosts)
-{
-    /// <summary>Whether any finding is at least as serious as <paramref name="threshold"/>.</summary>
-    /// <param name="threshold">Error, Warning or Info.</param>
-    public bool HasFindingsAtOrAbove(FindingLevel threshold) => Findings.Any(f => f.Level <= threshold);
-}
+public sealed record AnalysisReport(IReadOnlyList<Finding> Findings, int ResourceCount, IReadOnlyList<string> UncheckedHosts);

@@ -36,6 +36,17 @@ internal sealed class HostRegistry
                 Add(host);
                 // A short ServiceEntry host is also found under the name a short destination resolves to.
                 Add(ServiceHosts.Qualify(host, entry.Namespace));
+                // Offline, a ServiceEntry's own endpoints are all that is known of it; online the registry already lists them.
+                if (!_services.ContainsKey(host) && entry.Spec.Endpoints is { Count: > 0 } endpoints)
+                {
+                    _services[host] = [new MeshService
+                    {
+                        Name = entry.Name,
+                        Namespace = entry.Namespace,
+                        Host = host,
+                        Endpoints = [.. endpoints.Select(e => new MeshEndpoint { Address = e.Address ?? "", Port = 0, Labels = e.Labels ?? new Dictionary<string, string>() })],
+                    }];
+                }
             }
         }
     }

@@ -124,4 +124,35 @@ public class DestinationRuleCheckTests
         Assert.Equal(AnalysisCodes.DestinationRuleHostNotFound, finding.Code);
         Assert.Equal("other", finding.Resource.Name);
     }
+
+    [Fact]
+    public void Analyze_SubsetOfServiceEntryEndpoints_CheckedOffline()
+    {
+        var report = Offline("""
+            apiVersion: networking.istio.io/v1
+            kind: ServiceEntry
+            metadata: {name: legacy}
+            spec:
+              hosts: [legacy.corp.example]
+              ports: [{number: 8080, name: http, protocol: HTTP}]
+              resolution: STATIC
+              endpoints:
+                - {address: 10.1.0.1, labels: {zone: a}}
+                - {address: 10.1.0.2, labels: {zone: b}}
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: legacy}
+            spec:
+              host: legacy.corp.example
+              subsets:
+                - {name: a, labels: {zone: a}}
+                - {name: c, labels: {zone: c}}
+            """);
+
+        var finding = Assert.Single(report.Findings);
+        Assert.Equal(AnalysisCodes.SubsetSelectsNoEndpoints, finding.Code);
+        Assert.Equal("spec.subsets[1].labels", finding.Path);
+        Assert.Contains("none of the 2 endpoint(s) of legacy.corp.example: no endpoint has zone=c (they have zone=a, zone=b)", finding.Message);
+    }
 }
