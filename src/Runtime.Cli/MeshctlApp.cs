@@ -18,6 +18,7 @@ public static class MeshctlApp
             GetCommand.Create(console),
             DeleteCommand.Create(console),
             ValidateCommand.Create(console),
+            AnalyzeCommand.Create(console),
             ProxyStatusCommand.Create(console),
             ProxyConfigCommand.Create(console),
             VersionCommand.Create(console),
