@@ -1,0 +1,60 @@
+using Runtime.Abstractions.Networking;
+using Runtime.Sidecar.Forwarding;
+
+namespace Runtime.Sidecar.Resilience;
+
+/// <summary>
+/// What a cluster's pooled upstream client is built from. Clusters whose settings are equal share one client
+/// (value equality is the cache key).
+/// </summary>
+/// <param name="ConnectTimeout"><c>tcp.connectTimeout</c>; default 10 s (Istio).</param>
+/// <param name="MaxConnectionsPerEndpoint"><c>tcp.maxConnections</c>, per endpoint as SocketsHttpHandler counts them.</param>
+/// <param name="IdleTimeout"><c>http.idleTimeout</c> (then <c>tcp.idleTimeout</c>); default 1 h (Istio); 0 means never.</param>
+/// <param name="Lifetime"><c>tcp.maxConnectionDuration</c>; zero when <c>maxRequestsPerConnection: 1</c> (no reuse at all).</param>
+/// <param name="Keepalive">TCP keepalive probing, or null for the OS default (off).</param>
+internal sealed record ConnectionPoolClientSettings(TimeSpan ConnectTimeout, int MaxConnectionsPerEndpoint, TimeSpan IdleTimeout, TimeSpan Lifetime, ConnectionPoolKeepalive? Keepalive)
+{
+    /// <summary>
+    /// The settings for a cluster, or null when nothing in <paramref name="pool"/> shapes the client (the
+    /// forwarder's shared client then serves the cluster). <c>maxRequestsPerConnection: 1</c> disables reuse
+    /// exactly; values above 1 are not enforced: SocketsHttpHandler neither counts requests per connection nor
+    /// lets a caller pick or retire a connection, so such values are accepted and connections are reused until
+    /// idle (or <c>maxConnectionDuration</c>), a documented gap.
+    /// </summary>
+    public static ConnectionPoolClientSettings? From(ConnectionPoolSettings? pool)
+    {
+        var tcp = pool?.Tcp;
+        var http = pool?.Http;
+        if (tcp is null && http is null)
+        {
+            return null;
+        }
+
+        if (tcp?.ConnectTimeout is null && tcp?.MaxConnections is null && tcp?.TcpKeepalive is null && tcp?.MaxConnectionDuration is null
+            && tcp?.IdleTimeout is null && http?.IdleTimeout is null && http?.MaxRequestsPerConnection is not 1)
+        {
+            return null;
+        }
+
+        var idle = http?.IdleTimeout?.Value ?? tcp?.IdleTimeout?.Value ?? TimeSpan.FromHours(1);
+        var lifetime = http?.MaxRequestsPerConnection == 1 ? TimeSpan.Zero
+            : tcp?.MaxConnectionDuration?.Value is { } duration && duration > TimeSpan.Zero ? duration
+            : Timeout.InfiniteTimeSpan;
+        return new ConnectionPoolClientSettings(
+            tcp?.ConnectTimeout?.Value is { } connect && connect > TimeSpan.Zero ? connect : TimeSpan.FromSeconds(10),
+            tcp?.MaxConnections is > 0 and var max ? max : int.MaxValue,
+            idle == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : idle,
+            lifetime,
+            ConnectionPoolKeepalive.From(tcp?.TcpKeepalive));
+    }
+
+    /// <summary>The forwarder client options these settings describe.</summary>
+    public ForwarderClientOptions ToOptions() => new()
+    {
+        ConnectTimeout = ConnectTimeout,
+        MaxConnectionsPerServer = MaxConnectionsPerEndpoint,
+        PooledConnectionIdleTimeout = IdleTimeout,
+        PooledConnectionLifetime = Lifetime,
+        ConnectCallback = Keepalive is null ? null : Keepalive.ConnectAsync,
+    };
+}
