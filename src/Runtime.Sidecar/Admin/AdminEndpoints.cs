@@ -88,7 +88,16 @@ internal sealed class AdminEndpoints(ProxyConfig config, ClusterResilienceRegist
                 clusters = mine.OrderBy(c => c.Name, StringComparer.Ordinal).Select(ClusterView),
             };
         });
-        await JsonSerializer.SerializeAsync(context.Response.Body, view, DumpJson.Options, context.RequestAborted).ConfigureAwait(false);
+
+        // Clusters of hosts that are not registered services (ServiceEntry hosts) are listed after them.
+        var known = services.Select(s => s.Host).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var others = clusters.Where(c => !known.Contains(c.Host)).GroupBy(c => c.Host, StringComparer.OrdinalIgnoreCase).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new
+        {
+            host = g.Key,
+            endpoints = Array.Empty<object>(),
+            clusters = g.Select(c => c.State).OrderBy(c => c.Name, StringComparer.Ordinal).Select(ClusterView),
+        });
+        await JsonSerializer.SerializeAsync(context.Response.Body, view.Cast<object>().Concat(others), DumpJson.Options, context.RequestAborted).ConfigureAwait(false);
     }
 
     private static object ClusterView(ClusterResilienceSnapshot c) => new

@@ -133,6 +133,11 @@ internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder f
             {
                 RequestHeaderOps.EnsureRequestId(editor);
                 RequestHeaderOps.Apply(editor, actions.RequestHeaders);
+                if (upgradeToHttp2)
+                {
+                    // Tells the peer sidecar to hand the request to its app as HTTP/1.1, the protocol the caller spoke.
+                    editor.Set(MeshHeaders.UpgradedFromHttp1, "1");
+                }
             },
             ResponseHeaders = editor =>
             {
