@@ -99,8 +99,10 @@ internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder f
         // --- connection pool: circuit-breaker admission (answered at once, never queued) ---
         var resilience = cluster.Resilience;
         var admission = default(CircuitBreakerLease);
-        var upgradeToHttp2 = resilience?.UpgradeToHttp2 == true;
-        if (resilience is not null && !resilience.TryEnterRequest(endpoint, upgradeToHttp2 || HttpProtocol.IsHttp2(context.Request.Protocol) || HttpProtocol.IsHttp3(context.Request.Protocol), out admission, out var overflow))
+        var callerHttp2 = HttpProtocol.IsHttp2(context.Request.Protocol) || HttpProtocol.IsHttp3(context.Request.Protocol);
+        // h2UpgradePolicy UPGRADE applies to HTTP/1.x callers, not to WebSocket upgrades (those stay HTTP/1.1).
+        var upgradeToHttp2 = !callerHttp2 && resilience?.UpgradeToHttp2 == true && !HopByHopHeaders.IsWebSocketUpgrade(context.Request.Headers.Upgrade);
+        if (resilience is not null && !resilience.TryEnterRequest(endpoint, callerHttp2 || upgradeToHttp2, out admission, out var overflow))
         {
             await ForwardErrorWriter.TryWriteAsync(context, StatusCodes.Status503ServiceUnavailable, MeshReasons.Overflow, overflow, context.RequestAborted).ConfigureAwait(false);
             return;

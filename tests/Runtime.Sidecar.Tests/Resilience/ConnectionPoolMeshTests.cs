@@ -125,6 +125,29 @@ public sealed class ConnectionPoolMeshTests
         Assert.Equal((200, "HTTP/1.1 False"), (response.Status, response.Body));
     }
 
+    [Fact]
+    public async Task Pool_H2UpgradePolicyUpgradeWithHttp2Caller_H2cOnlyAppStillGetsHttp2()
+    {
+        await using var mesh = await MeshHarness.StartAsync();
+        await using var app = await TestServer.StartAsync(context => context.Response.WriteAsync(context.Request.Protocol), HttpProtocols.Http2);
+        await mesh.StartSidecarAsync("reviews", app, labels: ["app=reviews"]);
+        var client = await mesh.StartSidecarAsync("productpage", null);
+        await MeshHarness.WaitForEndpointsAsync(client, ReviewsFqdn, 1);
+        await mesh.ApplyAsync(PoolRule("reviews-upgrade-h2", "http: { h2UpgradePolicy: UPGRADE }"));
+        await MeshHarness.WaitForConfigAsync(client, "reviews-upgrade-h2");
+        using var http = NewClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(client.OutboundAddress, "/"))
+        {
+            Version = System.Net.HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        request.Headers.Host = "reviews";
+
+        using var response = await http.SendAsync(request).Within();
+
+        Assert.Equal("HTTP/2", await response.Content.ReadAsStringAsync());
+    }
+
     private static string PoolRule(string name, string pool) => $$"""
         apiVersion: networking.istio.io/v1beta1
         kind: DestinationRule
