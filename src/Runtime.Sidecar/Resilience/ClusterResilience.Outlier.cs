@@ -120,36 +120,39 @@ internal sealed partial class ClusterResilience
             state.ConsecutiveGateway = 0;
         }
 
-        return Triggered(state, settings, status.ToString(CultureInfo.InvariantCulture));
+        return Triggered(state, settings, status, ForwardOutcome.Success);
     }
 
     private static string? CountLocalOrigin(ClusterResilienceEndpoint state, OutlierSettings settings, ForwardOutcome outcome)
     {
-        var what = outcome switch
-        {
-            ForwardOutcome.ConnectFailure => "connect failure",
-            ForwardOutcome.UpstreamTimeout => "timeout",
-            _ => "reset",
-        };
         if (settings.SplitLocalOrigin)
         {
             state.ConsecutiveLocalOrigin++;
             return settings.ConsecutiveLocalOrigin > 0 && state.ConsecutiveLocalOrigin >= settings.ConsecutiveLocalOrigin
-                ? $"{state.ConsecutiveLocalOrigin} consecutive local-origin failures (last: {what})"
+                ? $"{state.ConsecutiveLocalOrigin} consecutive local-origin failures (last: {Last(0, outcome)})"
                 : null;
         }
 
         state.Consecutive5xx++;
         state.ConsecutiveGateway++;
-        return Triggered(state, settings, what);
+        return Triggered(state, settings, 0, outcome);
     }
 
-    private static string? Triggered(ClusterResilienceEndpoint state, OutlierSettings settings, string last) =>
+    // The reason string is built only when a threshold is reached: failures below it allocate nothing.
+    private static string? Triggered(ClusterResilienceEndpoint state, OutlierSettings settings, int status, ForwardOutcome outcome) =>
         settings.ConsecutiveGateway > 0 && state.ConsecutiveGateway >= settings.ConsecutiveGateway
-            ? $"{state.ConsecutiveGateway} consecutive gateway errors (last: {last})"
+            ? $"{state.ConsecutiveGateway} consecutive gateway errors (last: {Last(status, outcome)})"
             : settings.Consecutive5xx > 0 && state.Consecutive5xx >= settings.Consecutive5xx
-                ? $"{state.Consecutive5xx} consecutive 5xx (last: {last})"
+                ? $"{state.Consecutive5xx} consecutive 5xx (last: {Last(status, outcome)})"
                 : null;
+
+    private static string Last(int status, ForwardOutcome outcome) => outcome switch
+    {
+        ForwardOutcome.Success => status.ToString(CultureInfo.InvariantCulture),
+        ForwardOutcome.ConnectFailure => "connect failure",
+        ForwardOutcome.UpstreamTimeout => "timeout",
+        _ => "reset",
+    };
 
     private void TryEject(ClusterResilienceEndpoint state, OutlierSettings settings, string reason)
     {

@@ -347,6 +347,24 @@ public sealed class OutlierDetectionTests
         Assert.Equal(new EndpointOutlierStatus(Key.Host, "10.0.0.3", 15006, true, 1, clock.GetUtcNow() + TimeSpan.FromSeconds(30), "1 consecutive 5xx (last: 500)"), status);
     }
 
+    [Fact]
+    public void Record_SuccessesAndFailuresBelowTheThreshold_AllocateNothing()
+    {
+        var (_, cluster) = Create(new OutlierDetection { Consecutive5xxErrors = 1000, ConsecutiveGatewayErrors = 1000 });
+        cluster.Record(Three[0], ForwardOutcome.Success, 200);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 300; i++)
+        {
+            cluster.Record(Three[0], ForwardOutcome.Success, 200);
+            cluster.Record(Three[1], ForwardOutcome.Success, 503);
+            cluster.Record(Three[2], ForwardOutcome.ConnectFailure, 503);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.False(cluster.IsEjected(Three[1]));
+    }
+
     internal static MeshEndpoint Endpoint(string address) => new() { Address = address, Port = 15006, Health = EndpointHealth.Healthy };
 
     internal static MeshDuration Duration(string text) => MeshDuration.TryParse(text, out var duration) ? duration : throw new ArgumentException(text);
