@@ -12,14 +12,15 @@ namespace Runtime.Sidecar.Resilience;
 /// <param name="IdleTimeout"><c>http.idleTimeout</c> (then <c>tcp.idleTimeout</c>); default 1 h (Istio); 0 means never.</param>
 /// <param name="Lifetime"><c>tcp.maxConnectionDuration</c>; zero when <c>maxRequestsPerConnection: 1</c> (no reuse at all).</param>
 /// <param name="Keepalive">TCP keepalive probing, or null for the OS default (off).</param>
-internal sealed record ConnectionPoolClientSettings(TimeSpan ConnectTimeout, int MaxConnectionsPerEndpoint, TimeSpan IdleTimeout, TimeSpan Lifetime, ConnectionPoolKeepalive? Keepalive)
+/// <param name="MaxRequestsPerConnection"><c>http.maxRequestsPerConnection</c> above 1 (counted per HTTP/1.1 connection), else 0.</param>
+internal sealed record ConnectionPoolClientSettings(TimeSpan ConnectTimeout, int MaxConnectionsPerEndpoint, TimeSpan IdleTimeout, TimeSpan Lifetime, ConnectionPoolKeepalive? Keepalive, int MaxRequestsPerConnection = 0)
 {
     /// <summary>
     /// The settings for a cluster, or null when nothing in <paramref name="pool"/> shapes the client (the
     /// forwarder's shared client then serves the cluster). <c>maxRequestsPerConnection: 1</c> disables reuse
-    /// exactly; values above 1 are not enforced: SocketsHttpHandler neither counts requests per connection nor
-    /// lets a caller pick or retire a connection, so such values are accepted and connections are reused until
-    /// idle (or <c>maxConnectionDuration</c>), a documented gap.
+    /// exactly (zero connection lifetime, any protocol). Values above 1 are counted per cleartext HTTP/1.1 connection
+    /// (<see cref="ConnectionPoolRequestCountingStream"/>); on HTTP/2 connections they are not enforced, as
+    /// SocketsHttpHandler neither counts streams per connection nor lets a caller retire one.
     /// </summary>
     public static ConnectionPoolClientSettings? From(ConnectionPoolSettings? pool)
     {
@@ -31,7 +32,7 @@ internal sealed record ConnectionPoolClientSettings(TimeSpan ConnectTimeout, int
         }
 
         if (tcp?.ConnectTimeout is null && tcp?.MaxConnections is null && tcp?.TcpKeepalive is null && tcp?.MaxConnectionDuration is null
-            && tcp?.IdleTimeout is null && http?.IdleTimeout is null && http?.MaxRequestsPerConnection is not 1)
+            && tcp?.IdleTimeout is null && http?.IdleTimeout is null && http?.MaxRequestsPerConnection is null or 0)
         {
             return null;
         }
@@ -45,7 +46,8 @@ internal sealed record ConnectionPoolClientSettings(TimeSpan ConnectTimeout, int
             tcp?.MaxConnections is > 0 and var max ? max : int.MaxValue,
             idle == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : idle,
             lifetime,
-            ConnectionPoolKeepalive.From(tcp?.TcpKeepalive));
+            ConnectionPoolKeepalive.From(tcp?.TcpKeepalive),
+            http?.MaxRequestsPerConnection is > 1 and var perConnection ? perConnection : 0);
     }
 
     /// <summary>The forwarder client options these settings describe.</summary>
@@ -55,6 +57,6 @@ internal sealed record ConnectionPoolClientSettings(TimeSpan ConnectTimeout, int
         MaxConnectionsPerServer = MaxConnectionsPerEndpoint,
         PooledConnectionIdleTimeout = IdleTimeout,
         PooledConnectionLifetime = Lifetime,
-        ConnectCallback = Keepalive is null ? null : Keepalive.ConnectAsync,
+        ConnectCallback = Keepalive is null && MaxRequestsPerConnection <= 1 ? null : new ConnectionPoolConnector(Keepalive, MaxRequestsPerConnection).ConnectAsync,
     };
 }

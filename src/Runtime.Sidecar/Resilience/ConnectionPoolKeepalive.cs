@@ -6,7 +6,7 @@ namespace Runtime.Sidecar.Resilience;
 /// <summary>
 /// <c>tcp.tcpKeepalive</c>: SO_KEEPALIVE on every upstream socket, with the idle time, probe interval and probe
 /// count when given (otherwise the OS defaults, on Linux 2 h, 75 s and 9). Applied by connecting the socket
-/// ourselves in SocketsHttpHandler's connect callback.
+/// ourselves in SocketsHttpHandler's connect callback (<see cref="ConnectionPoolConnector"/>).
 /// </summary>
 /// <param name="Time">Idle time before the first probe, or null for the OS default.</param>
 /// <param name="Interval">Time between probes, or null for the OS default.</param>
@@ -16,23 +16,6 @@ internal sealed record ConnectionPoolKeepalive(TimeSpan? Time, TimeSpan? Interva
     /// <summary>The keepalive for <paramref name="keepalive"/>, or null when the block is absent.</summary>
     public static ConnectionPoolKeepalive? From(TcpKeepalive? keepalive) =>
         keepalive is null ? null : new ConnectionPoolKeepalive(keepalive.Time?.Value, keepalive.Interval?.Value, keepalive.Probes);
-
-    /// <summary>Connects a socket with keepalive enabled (SocketsHttpHandler's connect callback).</summary>
-    public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-    {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            Apply(socket);
-            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken).ConfigureAwait(false);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
 
     /// <summary>Sets the keepalive options on <paramref name="socket"/>.</summary>
     public void Apply(Socket socket)

@@ -17,7 +17,7 @@ public sealed class ConnectionPoolTests
     public void Settings_NothingThatShapesTheClient_UsesTheSharedClient()
     {
         Assert.Null(ConnectionPoolClientSettings.From(null));
-        Assert.Null(ConnectionPoolClientSettings.From(new ConnectionPoolSettings { Http = new HttpConnectionPool { Http2MaxRequests = 5, MaxRequestsPerConnection = 10 } }));
+        Assert.Null(ConnectionPoolClientSettings.From(new ConnectionPoolSettings { Http = new HttpConnectionPool { Http2MaxRequests = 5, MaxRetries = 10 } }));
     }
 
     [Fact]
@@ -107,6 +107,34 @@ public sealed class ConnectionPoolTests
     }
 
     [Fact]
+    public async Task Client_MaxRequestsPerConnectionTwo_EachConnectionServesExactlyTwo()
+    {
+        await using var server = await TestServer.StartAsync(context => context.Response.WriteAsync(context.Connection.Id));
+
+        var ids = await ConnectionIdsAsync(server, new HttpConnectionPool { MaxRequestsPerConnection = 2 }, requests: 6);
+
+        Assert.Equal([2, 2, 2], ids.GroupBy(id => id).Select(g => g.Count()));
+        Assert.Equal(3, ids.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task CountingStream_LastAllowedRequestSplitAcrossWrites_GetsConnectionCloseAfterTheRequestLine()
+    {
+        using var wire = new MemoryStream();
+        await using var stream = new ConnectionPoolRequestCountingStream(wire, maxRequests: 2);
+
+        await stream.WriteAsync("GET /a HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray());
+        _ = await stream.ReadAsync(new byte[1]);
+        await stream.WriteAsync("GET /b HTTP/1.1\r"u8.ToArray());
+        await stream.WriteAsync("\nHost: x\r\n\r\n"u8.ToArray());
+
+        Assert.Equal(
+            "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nConnection: close\r\nHost: x\r\n\r\n",
+            System.Text.Encoding.ASCII.GetString(wire.ToArray()));
+        Assert.Equal(2, stream.RequestsStarted);
+    }
+
+    [Fact]
     public async Task Client_TcpKeepalive_ConnectsWithKeepaliveSocket()
     {
         await using var server = await TestServer.StartAsync(context => context.Response.WriteAsync("ok"));
@@ -128,7 +156,7 @@ public sealed class ConnectionPoolTests
         Assert.Equal(3, (int)socket.GetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount)!);
     }
 
-    private static async Task<List<string>> ConnectionIdsAsync(TestServer server, HttpConnectionPool? http, TcpConnectionPool? tcp = null)
+    private static async Task<List<string>> ConnectionIdsAsync(TestServer server, HttpConnectionPool? http, TcpConnectionPool? tcp = null, int requests = 3)
     {
         var clients = new ConnectionPoolClients();
         var settings = ConnectionPoolClientSettings.From(new ConnectionPoolSettings { Http = http, Tcp = tcp })!;
@@ -136,7 +164,7 @@ public sealed class ConnectionPoolTests
         try
         {
             var bodies = new List<string>();
-            for (var i = 0; i < 3; i++)
+            for (var i = 0; i < requests; i++)
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, server.Address);
                 using var response = await client.Invoker.SendAsync(request, CancellationToken.None).Within();
