@@ -61,6 +61,31 @@ public sealed class ClusterResilienceRegistryTests
         Assert.Equal(3, registry.Find(Key)!.Limits.MaxRequests);
     }
 
+    [Fact]
+    public void GetCluster_SubsetAndPortLevelPolicies_EachClusterGetsItsEffectiveLimitsAndDetection()
+    {
+        var (config, _) = Create();
+        Assert.Null(config.TryApply(Snapshot("v1", """
+            {
+              "host": "reviews",
+              "trafficPolicy": {
+                "connectionPool": { "http": { "http2MaxRequests": 3 } },
+                "portLevelSettings": [ { "port": { "number": 9080 }, "outlierDetection": { "consecutive5xxErrors": 4 } } ]
+              },
+              "subsets": [ { "name": "v1", "labels": { "version": "v1" }, "trafficPolicy": { "connectionPool": { "http": { "http2MaxRequests": 9 } } } } ]
+            }
+            """), "test"));
+        var routes = config.Current!.Routes;
+
+        var top = routes.GetCluster(Key).Resilience!;
+        var subset = routes.GetCluster(Key with { Subset = "v1" }).Resilience!;
+        var port = routes.GetCluster(Key with { Port = 9080 }).Resilience!;
+
+        Assert.Equal((3, null), (top.Limits.MaxRequests, top.Outlier));
+        Assert.Equal(9, subset.Limits.MaxRequests);
+        Assert.Equal((3, 4), (port.Limits.MaxRequests, port.Outlier!.Consecutive5xx));
+    }
+
     private static (ProxyConfig Config, ClusterResilienceRegistry Registry) Create()
     {
         var registry = new ClusterResilienceRegistry(new OutlierTestClock());
