@@ -5,15 +5,17 @@ using Microsoft.Extensions.Hosting;
 using Runtime.Abstractions.CommandLine;
 using Runtime.Abstractions.Resources;
 using Runtime.Sidecar.Configuration;
+using Runtime.Sidecar.Resilience;
 
 namespace Runtime.Sidecar.Admin;
 
 /// <summary>
 /// The admin port, Envoy-style: <c>/ready</c> (200 only once a config is in), <c>/config_dump</c> (the applied
-/// snapshot and its version, JSON), <c>/clusters</c> (services, endpoints and their health, JSON),
+/// snapshot and its version, JSON), <c>/clusters</c> (services, endpoints and their health; per cluster in use, the
+/// connection-pool limits and counters and each endpoint's in-flight requests and outlier state, JSON),
 /// <c>POST /quitquitquit</c> (graceful exit, for Jobs) and <c>POST /logging?level=debug</c>.
 /// </summary>
-internal sealed class AdminEndpoints(ProxyConfig config, LogLevelSwitch logLevel, IHostApplicationLifetime lifetime, Func<string?> proxyId)
+internal sealed class AdminEndpoints(ProxyConfig config, ClusterResilienceRegistry resilience, LogLevelSwitch logLevel, IHostApplicationLifetime lifetime, Func<string?> proxyId)
 {
     public Task HandleAsync(HttpContext context)
     {
@@ -66,13 +68,89 @@ internal sealed class AdminEndpoints(ProxyConfig config, LogLevelSwitch logLevel
     {
         context.Response.ContentType = "application/json";
         var services = config.Current?.Snapshot.Services ?? [];
-        var view = services.Select(s => new
+        var clusters = resilience.Clusters.Select(c => (c.Key.Host, State: c.Describe())).ToArray();
+        var view = services.Select(s =>
         {
-            host = s.Host,
-            endpoints = s.Endpoints.Select(e => new { address = $"{e.Address}:{e.Port}", health = e.Health.ToString().ToUpperInvariant(), labels = e.Labels, instance = e.Instance }),
+            var mine = clusters.Where(c => string.Equals(c.Host, s.Host, StringComparison.OrdinalIgnoreCase)).Select(c => c.State).ToArray();
+            return new
+            {
+                host = s.Host,
+                endpoints = s.Endpoints.Select(e => new
+                {
+                    address = $"{e.Address}:{e.Port}",
+                    health = e.Health.ToString().ToUpperInvariant(),
+                    labels = e.Labels,
+                    instance = e.Instance,
+                    // The endpoint's worst outlier state over this service's clusters (subsets, ports).
+                    outlier = mine.SelectMany(c => c.Endpoints).Where(x => x.Address == e.Address && x.Port == e.Port)
+                        .OrderByDescending(x => x.Ejected).ThenByDescending(x => x.TotalEjections).Select(OutlierView).FirstOrDefault(),
+                }),
+                clusters = mine.OrderBy(c => c.Name, StringComparer.Ordinal).Select(ClusterView),
+            };
         });
-        await JsonSerializer.SerializeAsync(context.Response.Body, view, DumpJson.Options, context.RequestAborted).ConfigureAwait(false);
+
+        // Clusters of hosts that are not registered services (ServiceEntry hosts) are listed after them.
+        var known = services.Select(s => s.Host).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var others = clusters.Where(c => !known.Contains(c.Host)).GroupBy(c => c.Host, StringComparer.OrdinalIgnoreCase).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new
+        {
+            host = g.Key,
+            endpoints = Array.Empty<object>(),
+            clusters = g.Select(c => c.State).OrderBy(c => c.Name, StringComparer.Ordinal).Select(ClusterView),
+        });
+        await JsonSerializer.SerializeAsync(context.Response.Body, view.Cast<object>().Concat(others), DumpJson.Options, context.RequestAborted).ConfigureAwait(false);
     }
+
+    private static object ClusterView(ClusterResilienceSnapshot c) => new
+    {
+        name = c.Name,
+        circuitBreakers = new
+        {
+            maxConnections = Limit(c.Limits.MaxConnections),
+            maxPendingRequests = Limit(c.Limits.MaxPendingRequests),
+            maxRequests = Limit(c.Limits.MaxRequests),
+            maxRetries = Limit(c.Limits.MaxRetries),
+        },
+        pooledClient = c.Pooled,
+        activeRequests = c.ActiveRequests,
+        pendingRequests = c.PendingRequests,
+        activeRetries = c.ActiveRetries,
+        overflows = new { requests = c.RequestOverflows, pending = c.PendingOverflows, retries = c.RetryOverflows },
+        outlierDetection = c.Outlier is null ? null : new
+        {
+            consecutive5xxErrors = c.Outlier.Consecutive5xx,
+            consecutiveGatewayErrors = c.Outlier.ConsecutiveGateway,
+            consecutiveLocalOriginFailures = c.Outlier.ConsecutiveLocalOrigin,
+            splitExternalLocalOriginErrors = c.Outlier.SplitLocalOrigin,
+            interval = Seconds(c.Outlier.Interval),
+            baseEjectionTime = Seconds(c.Outlier.BaseEjectionTime),
+            maxEjectionPercent = c.Outlier.MaxEjectionPercent,
+            minHealthPercent = c.Outlier.MinHealthPercent,
+        },
+        endpoints = c.Endpoints.OrderBy(e => e.Address, StringComparer.Ordinal).ThenBy(e => e.Port).Select(e => new
+        {
+            address = $"{e.Address}:{e.Port}",
+            inFlight = e.InFlight,
+            http1InFlight = e.Http1InFlight,
+            outlier = OutlierView(e),
+            consecutive5xx = e.Consecutive5xx,
+            consecutiveGatewayErrors = e.ConsecutiveGateway,
+            consecutiveLocalOriginFailures = e.ConsecutiveLocalOrigin,
+        }),
+    };
+
+    private static object OutlierView(ClusterResilienceEndpointSnapshot e) => new
+    {
+        ejected = e.Ejected,
+        ejectionCount = e.Multiplier,
+        totalEjections = e.TotalEjections,
+        ejectedAt = e.EjectedAt,
+        ejectedUntil = e.EjectedUntil,
+        reason = e.Reason,
+    };
+
+    private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) + "s";
+
+    private static long? Limit(int value) => value == int.MaxValue ? null : value;
 
     private Task QuitAsync(HttpContext context)
     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Runtime.Abstractions.Discovery;
+using Runtime.Sidecar.Resilience;
 using Runtime.Sidecar.Routing;
 
 namespace Runtime.Sidecar.Configuration;
@@ -9,7 +10,7 @@ namespace Runtime.Sidecar.Configuration;
 /// lock-free on every request and swapped atomically. A request that already read the old state finishes on it,
 /// so a swap never drops in-flight requests.
 /// </summary>
-internal sealed partial class ProxyConfig(SidecarIdentity identity, TimeProvider time, ILogger<ProxyConfig> logger)
+internal sealed partial class ProxyConfig(SidecarIdentity identity, TimeProvider time, ILogger<ProxyConfig> logger, ClusterResilienceRegistry? resilience = null)
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _applyLock = new();
@@ -33,7 +34,7 @@ internal sealed partial class ProxyConfig(SidecarIdentity identity, TimeProvider
         RouteTableBuild build;
         try
         {
-            build = RouteTable.Build(snapshot, identity);
+            build = RouteTable.Build(snapshot, identity, resilience: resilience);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -55,6 +56,7 @@ internal sealed partial class ProxyConfig(SidecarIdentity identity, TimeProvider
 
         lock (_applyLock)
         {
+            build.Table.Activate();
             Volatile.Write(ref _current, new ProxyState(snapshot, build.Table, time.GetUtcNow(), source));
         }
 

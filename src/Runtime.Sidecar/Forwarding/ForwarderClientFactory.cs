@@ -38,6 +38,11 @@ internal static class ForwarderClientFactory
             handler.SslOptions = options.Tls;
         }
 
+        if (options.ConnectCallback is not null)
+        {
+            handler.ConnectCallback = options.ConnectCallback;
+        }
+
         return new HttpMessageInvoker(handler, disposeHandler: true);
     }
 

@@ -22,4 +22,7 @@ internal sealed record ForwarderClientOptions
 
     /// <summary>TLS settings for <c>https</c> upstreams (mesh mTLS); null uses the platform defaults.</summary>
     public SslClientAuthenticationOptions? Tls { get; init; }
+
+    /// <summary>Opens the upstream connection (e.g. to set socket options such as TCP keepalive); null uses the default.</summary>
+    public Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>>? ConnectCallback { get; init; }
 }

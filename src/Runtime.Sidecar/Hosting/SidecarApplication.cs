@@ -14,6 +14,7 @@ using Runtime.Sidecar.Discovery;
 using Runtime.Sidecar.Forwarding;
 using Runtime.Sidecar.Listening;
 using Runtime.Sidecar.Proxying;
+using Runtime.Sidecar.Resilience;
 using Runtime.Sidecar.Routing;
 
 namespace Runtime.Sidecar.Hosting;
@@ -73,6 +74,8 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
         builder.Services.AddSingleton(identity);
         builder.Services.AddSingleton(logLevel);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ClusterResilienceRegistry>();
+        builder.Services.AddSingleton<IOutlierStatusSource>(sp => sp.GetRequiredService<ClusterResilienceRegistry>());
         builder.Services.AddSingleton<ProxyConfig>();
         builder.Services.AddSingleton(sp => new SnapshotFile(options.DataDir, options.Service, options.Namespace, sp.GetRequiredService<ILogger<SnapshotFile>>()));
         builder.Services.AddHttpForwarder();
@@ -102,7 +105,7 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
         // Stage: listeners.
         var outbound = services.GetRequiredService<OutboundProxy>();
         var inbound = services.GetRequiredService<InboundProxy>();
-        var admin = new AdminEndpoints(config, services.GetRequiredService<LogLevelSwitch>(), _app.Lifetime, () => _controlPlane?.ProxyId);
+        var admin = new AdminEndpoints(config, services.GetRequiredService<ClusterResilienceRegistry>(), services.GetRequiredService<LogLevelSwitch>(), _app.Lifetime, () => _controlPlane?.ProxyId);
         _app.Run(context => ListenerOf(context) switch
         {
             ListenerKind.Outbound => outbound.HandleAsync(context),

@@ -23,11 +23,15 @@ internal sealed class InboundProxy(SidecarOptions options, IHttpForwarder forwar
         }
 
         var client = context.Connection.RemoteIpAddress?.ToString();
+        // h2UpgradePolicy UPGRADE made the caller's sidecar send an HTTP/1.1 request as h2c: the app gets HTTP/1.1.
+        var upgraded = context.Request.Headers.ContainsKey(MeshHeaders.UpgradedFromHttp1);
         var request = new ForwardRequest
         {
             Destination = _app,
+            Version = upgraded ? System.Net.HttpVersion.Version11 : null,
             RequestHeaders = editor =>
             {
+                editor.Remove(MeshHeaders.UpgradedFromHttp1);
                 RequestHeaderOps.EnsureRequestId(editor);
                 if (client is not null)
                 {

@@ -9,6 +9,9 @@ internal static class MeshReasons
     /// <summary>No healthy upstream endpoint.</summary>
     public const string NoHealthyUpstream = "UH";
 
+    /// <summary>Upstream overflow: a connection-pool limit (circuit breaker) refused the request.</summary>
+    public const string Overflow = "UO";
+
     /// <summary>The sidecar has no configuration yet (never reached the control plane, nothing persisted).</summary>
     public const string NoConfig = "NC";
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -6,6 +7,7 @@ using Microsoft.Net.Http.Headers;
 using Runtime.Abstractions.Discovery;
 using Runtime.Sidecar.Configuration;
 using Runtime.Sidecar.Forwarding;
+using Runtime.Sidecar.Resilience;
 using Runtime.Sidecar.Routing;
 
 namespace Runtime.Sidecar.Proxying;
@@ -87,14 +89,29 @@ internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder f
         }
 
         var cluster = state.Routes.GetCluster(forward.Target.Cluster);
-        if (cluster.Balancer.Pick(view) is not { } endpoint)
+        var balancer = cluster.Balancer;
+        if (balancer.Pick(view) is not { } endpoint)
         {
-            var why = cluster.MissingReason ?? $"no healthy endpoints for {Describe(cluster.Key)}";
-            await ForwardErrorWriter.TryWriteAsync(context, StatusCodes.Status503ServiceUnavailable, MeshReasons.NoHealthyUpstream, why, context.RequestAborted).ConfigureAwait(false);
+            await ForwardErrorWriter.TryWriteAsync(context, StatusCodes.Status503ServiceUnavailable, MeshReasons.NoHealthyUpstream, cluster.NoEndpointReason(), context.RequestAborted).ConfigureAwait(false);
             return;
         }
 
-        var cookie = cluster.Balancer.CookieToIssue(view);
+        // --- connection pool: circuit-breaker admission (answered at once, never queued) ---
+        var resilience = cluster.Resilience;
+        var admission = default(CircuitBreakerLease);
+        var callerHttp2 = HttpProtocol.IsHttp2(context.Request.Protocol) || HttpProtocol.IsHttp3(context.Request.Protocol);
+        // h2UpgradePolicy UPGRADE applies to HTTP/1.x callers, not to WebSocket upgrades (those stay HTTP/1.1).
+        var upgradeToHttp2 = !callerHttp2 && resilience?.UpgradeToHttp2 == true && !HopByHopHeaders.IsWebSocketUpgrade(context.Request.Headers.Upgrade);
+        if (resilience is not null && !resilience.TryEnterRequest(endpoint, callerHttp2 || upgradeToHttp2, out admission, out var overflow))
+        {
+            await ForwardErrorWriter.TryWriteAsync(context, StatusCodes.Status503ServiceUnavailable, MeshReasons.Overflow, overflow, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        using var admitted = admission;
+        // --- end connection pool ---
+
+        var cookie = balancer.CookieToIssue(view);
         var pathAndQuery = RequestTarget.PathAndQuery(actions.RewritePath(view), view.Query);
         foreach (var mirror in actions.Mirrors)
         {
@@ -104,17 +121,25 @@ internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder f
             }
         }
 
-        using var lease = cluster.Balancer.Acquire(endpoint);
+        using var lease = balancer.Acquire(endpoint);
         var request = new ForwardRequest
         {
             Destination = Destination(endpoint),
             PathAndQuery = pathAndQuery,
             Authority = actions.AuthorityRewrite ?? view.Authority,
             Timeout = actions.Timeout?.Value,
+            Client = admission.Client,
+            // h2UpgradePolicy UPGRADE: HTTP/1.1 callers go upstream as h2c (the peer sidecar speaks it with prior knowledge).
+            Version = upgradeToHttp2 ? HttpVersion.Version20 : null,
             RequestHeaders = editor =>
             {
                 RequestHeaderOps.EnsureRequestId(editor);
                 RequestHeaderOps.Apply(editor, actions.RequestHeaders);
+                if (upgradeToHttp2)
+                {
+                    // Tells the peer sidecar to hand the request to its app as HTTP/1.1, the protocol the caller spoke.
+                    editor.Set(MeshHeaders.UpgradedFromHttp1, "1");
+                }
             },
             ResponseHeaders = editor =>
             {
@@ -132,6 +157,7 @@ internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder f
         };
 
         var result = await forwarder.ForwardAsync(context, request, context.RequestAborted).ConfigureAwait(false);
+        resilience?.Record(endpoint, result.Outcome, result.StatusCode); // outlier detection sees every attempt
         if (!result.IsSuccess)
         {
             LogForwardFailed(logger, cluster.Key, endpoint.Address, endpoint.Port, result.Outcome, result.Detail);
@@ -152,8 +178,6 @@ internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder f
         var builder = new UriBuilder(Uri.UriSchemeHttp, endpoint.Address, endpoint.Port);
         return builder.Uri;
     }
-
-    private static string Describe(ClusterKey key) => key.Subset is null ? $"{key.Host}:{key.Port}" : $"{key.Host}:{key.Port} subset {key.Subset}";
 
     private static string FormatCookie(LoadBalancing.AffinityCookie cookie)
     {

@@ -28,7 +28,7 @@ internal sealed class ClusterFactory(ServiceCatalog catalog, DestinationRuleInde
             .ToArray();
         var policy = TrafficPolicyMerge.Effective(rule?.TrafficPolicy, subset?.TrafficPolicy, key.Port);
         var fallback = service.Passthrough ? SimpleLoadBalancer.Passthrough : SimpleLoadBalancer.LeastRequest;
-        return new Cluster(key, endpoints, LoadBalancerFactory.Create(policy?.LoadBalancer, endpoints, fallback), policy);
+        return new Cluster(key, endpoints, LoadBalancerFactory.Create(policy?.LoadBalancer, endpoints, fallback), policy, fallback: fallback);
     }
 
     private static Cluster Empty(ClusterKey key, string reason) => new(key, [], LoadBalancerFactory.Create(null, []), null, reason);
