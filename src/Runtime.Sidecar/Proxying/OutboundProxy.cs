@@ -6,6 +6,7 @@ using Microsoft.Net.Http.Headers;
 using Runtime.Abstractions.Discovery;
 using Runtime.Sidecar.Configuration;
 using Runtime.Sidecar.Forwarding;
+using Runtime.Sidecar.Resilience;
 using Runtime.Sidecar.Routing;
 
 namespace Runtime.Sidecar.Proxying;
@@ -65,7 +66,7 @@ internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder f
         }
     }
 
-    private async Task ForwardAsync(HttpContext context, ProxyState state, RequestView view, Forward forward)
+    private Task ForwardAsync(HttpContext context, ProxyState state, RequestView view, Forward forward)
     {
         var actions = forward.Actions;
         IReadOnlyList<KeyValuePair<string, string>> corsHeaders = [];
@@ -80,18 +81,47 @@ internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder f
                     context.Response.Headers[name] = value;
                 }
 
-                return;
+                return Task.CompletedTask;
             }
 
             corsHeaders = verdict.ResponseHeaders;
         }
 
+        // Fault injection sits after routing and before the endpoint is picked, as Envoy's fault filter before its router.
+        if (actions.FaultPolicy is { } fault)
+        {
+            var faulted = FaultInjection.ApplyAsync(context, fault, Describe(forward.Target.Cluster), logger);
+            if (!faulted.IsCompletedSuccessfully)
+            {
+                return SendAfterFaultAsync(faulted, context, state, view, forward, corsHeaders);
+            }
+
+            if (faulted.Result)
+            {
+                return Task.CompletedTask;
+            }
+        }
+
+        return SendAsync(context, state, view, forward, corsHeaders);
+    }
+
+    private async Task SendAfterFaultAsync(
+        ValueTask<bool> faulted, HttpContext context, ProxyState state, RequestView view, Forward forward, IReadOnlyList<KeyValuePair<string, string>> corsHeaders)
+    {
+        if (!await faulted.ConfigureAwait(false))
+        {
+            await SendAsync(context, state, view, forward, corsHeaders).ConfigureAwait(false);
+        }
+    }
+
+    private Task SendAsync(HttpContext context, ProxyState state, RequestView view, Forward forward, IReadOnlyList<KeyValuePair<string, string>> corsHeaders)
+    {
+        var actions = forward.Actions;
         var cluster = state.Routes.GetCluster(forward.Target.Cluster);
         if (cluster.Balancer.Pick(view) is not { } endpoint)
         {
             var why = cluster.MissingReason ?? $"no healthy endpoints for {Describe(cluster.Key)}";
-            await ForwardErrorWriter.TryWriteAsync(context, StatusCodes.Status503ServiceUnavailable, MeshReasons.NoHealthyUpstream, why, context.RequestAborted).ConfigureAwait(false);
-            return;
+            return ForwardErrorWriter.TryWriteAsync(context, StatusCodes.Status503ServiceUnavailable, MeshReasons.NoHealthyUpstream, why, context.RequestAborted);
         }
 
         var cookie = cluster.Balancer.CookieToIssue(view);
@@ -104,13 +134,15 @@ internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder f
             }
         }
 
-        using var lease = cluster.Balancer.Acquire(endpoint);
+        var routeTimeout = actions.RouteTimeout;
+        var retry = RetryState.Create(context, actions.RetryPolicy);
         var request = new ForwardRequest
         {
             Destination = Destination(endpoint),
             PathAndQuery = pathAndQuery,
             Authority = actions.AuthorityRewrite ?? view.Authority,
-            Timeout = actions.Timeout?.Value,
+            Timeout = actions.RetryPolicy.FirstTryTimeout(routeTimeout),
+            RetryCheck = retry is not null && actions.RetryPolicy.RetriesResponses ? retry : null,
             RequestHeaders = editor =>
             {
                 RequestHeaderOps.EnsureRequestId(editor);
@@ -131,12 +163,7 @@ internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder f
             },
         };
 
-        var result = await forwarder.ForwardAsync(context, request, context.RequestAborted).ConfigureAwait(false);
-        if (!result.IsSuccess)
-        {
-            LogForwardFailed(logger, cluster.Key, endpoint.Address, endpoint.Port, result.Outcome, result.Detail);
-            await ForwardErrorWriter.TryWriteAsync(context, result, context.RequestAborted).ConfigureAwait(false);
-        }
+        return AttemptLoop.RunAsync(context, forwarder, cluster, view, endpoint, request, retry, routeTimeout, logger);
     }
 
     // Parsing a Uri per request is measurable on the hot path; endpoints are immutable per snapshot, so the
@@ -153,7 +180,8 @@ internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder f
         return builder.Uri;
     }
 
-    private static string Describe(ClusterKey key) => key.Subset is null ? $"{key.Host}:{key.Port}" : $"{key.Host}:{key.Port} subset {key.Subset}";
+    /// <summary>A cluster as sentences name it: <c>host:port</c>, plus the subset if any.</summary>
+    internal static string Describe(ClusterKey key) => key.Subset is null ? $"{key.Host}:{key.Port}" : $"{key.Host}:{key.Port} subset {key.Subset}";
 
     private static string FormatCookie(LoadBalancing.AffinityCookie cookie)
     {
@@ -162,7 +190,4 @@ internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder f
             ? text + string.Create(CultureInfo.InvariantCulture, $"; Max-Age={(long)cookie.Ttl.TotalSeconds}; HttpOnly")
             : text + "; HttpOnly";
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Forward to {Cluster} via {Address}:{Port} failed: {Outcome} {Detail}")]
-    private static partial void LogForwardFailed(ILogger logger, ClusterKey cluster, string address, int port, ForwardOutcome outcome, string? detail);
 }
