@@ -34,9 +34,9 @@ internal sealed class RetryTestMesh : IAsyncDisposable
         return new RetryTestMesh(mesh, client);
     }
 
-    public async Task<RetryUpstream> StartUpstreamAsync(string name)
+    public async Task<RetryUpstream> StartUpstreamAsync(string name, int? alwaysFail = null)
     {
-        var upstream = await RetryUpstream.StartAsync(name);
+        var upstream = await RetryUpstream.StartAsync(name, alwaysFail);
         _upstreams.Add(upstream);
         return upstream;
     }

@@ -17,12 +17,15 @@ namespace Runtime.Sidecar.Tests.Resilience;
 internal sealed class RetryUpstream : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, int> _arrivals = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _failed = new(StringComparer.Ordinal);
     private readonly TestServer _server;
+    private readonly int? _alwaysFail;
 
-    private RetryUpstream(TestServer server, string name)
+    private RetryUpstream(TestServer server, string name, int? alwaysFail)
     {
         _server = server;
         Name = name;
+        _alwaysFail = alwaysFail;
     }
 
     public string Name { get; }
@@ -32,11 +35,15 @@ internal sealed class RetryUpstream : IAsyncDisposable
     /// <summary>How many requests of <paramref name="testCase"/> arrived.</summary>
     public int Arrivals(string testCase) => _arrivals.TryGetValue(testCase, out var n) ? n : 0;
 
-    public static async Task<RetryUpstream> StartAsync(string name)
+    /// <summary>How many requests of <paramref name="testCase"/> were failed on command.</summary>
+    public int Failed(string testCase) => _failed.TryGetValue(testCase, out var n) ? n : 0;
+
+    /// <summary>Starts an upstream; with <paramref name="alwaysFail"/> it answers every request with that status.</summary>
+    public static async Task<RetryUpstream> StartAsync(string name, int? alwaysFail = null)
     {
         RetryUpstream? self = null;
         var server = await TestServer.StartAsync(context => self!.HandleAsync(context), unlimitedBodies: true);
-        self = new RetryUpstream(server, name);
+        self = new RetryUpstream(server, name, alwaysFail);
         return self;
     }
 
@@ -56,9 +63,17 @@ internal sealed class RetryUpstream : IAsyncDisposable
         var testCase = headers["x-case"].ToString();
         var arrival = _arrivals.AddOrUpdate(testCase, 1, (_, n) => n + 1);
         var failTimes = headers.TryGetValue("x-fail-times", out var times) ? int.Parse(times.ToString(), CultureInfo.InvariantCulture) : 1;
-        var fail = headers["x-fail"].ToString();
-        if (fail.Length > 0 && arrival <= failTimes)
+        var fail = _alwaysFail?.ToString(CultureInfo.InvariantCulture) ?? headers["x-fail"].ToString();
+        var failing = _alwaysFail is not null
+            || (headers.ContainsKey("x-alternate") ? arrival % 2 == 1 : arrival <= failTimes);
+        if (fail.Length > 0 && failing)
         {
+            _failed.AddOrUpdate(testCase, 1, (_, n) => n + 1);
+            if (headers.ContainsKey("x-fail-after-body"))
+            {
+                await context.Request.Body.CopyToAsync(Stream.Null);
+            }
+
             await FailAsync(context, fail);
             return;
         }
