@@ -82,7 +82,22 @@ internal static partial class FaultInjection
         var status = fault.AbortHttpStatus!.Value;
         var text = string.Create(CultureInfo.InvariantCulture, $"fault injected: abort with {status} for {where}");
         LogAborted(logger, status, text);
-        await ForwardErrorWriter.TryWriteAsync(context, status, MeshReasons.FaultInjected, text, context.RequestAborted).ConfigureAwait(false);
+        if (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            // Not ForwardErrorWriter: it clears the response, and an abort after a delay keeps x-mesh-fault-delay.
+            context.Response.StatusCode = status;
+            context.Response.Headers[ForwardErrorWriter.ReasonHeader] = MeshReasons.FaultInjected;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            try
+            {
+                await context.Response.WriteAsync(text + "\n", context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                LogDisconnected(logger, where);
+            }
+        }
+
         return true;
     }
 
