@@ -135,35 +135,19 @@ internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder f
         }
 
         var routeTimeout = actions.RouteTimeout;
-        var retry = RetryState.Create(context, actions.RetryPolicy);
+        var attempts = new AttemptContext(context, actions, corsHeaders, cookie);
         var request = new ForwardRequest
         {
             Destination = Destination(endpoint),
             PathAndQuery = pathAndQuery,
             Authority = actions.AuthorityRewrite ?? view.Authority,
             Timeout = actions.RetryPolicy.FirstTryTimeout(routeTimeout),
-            RetryCheck = retry is not null && actions.RetryPolicy.RetriesResponses ? retry : null,
-            RequestHeaders = editor =>
-            {
-                RequestHeaderOps.EnsureRequestId(editor);
-                RequestHeaderOps.Apply(editor, actions.RequestHeaders);
-            },
-            ResponseHeaders = editor =>
-            {
-                RequestHeaderOps.Apply(editor, actions.ResponseHeaders);
-                foreach (var (name, value) in corsHeaders)
-                {
-                    editor.Set(name, value);
-                }
-
-                if (cookie is not null)
-                {
-                    editor.Add(HeaderNames.SetCookie, FormatCookie(cookie));
-                }
-            },
+            RetryCheck = attempts.RetryCheck,
+            RequestHeaders = attempts.EditRequestHeaders,
+            ResponseHeaders = attempts.EditResponseHeaders,
         };
 
-        return AttemptLoop.RunAsync(context, forwarder, cluster, view, endpoint, request, retry, routeTimeout, logger);
+        return AttemptLoop.RunAsync(context, forwarder, cluster, view, endpoint, request, attempts, routeTimeout, logger);
     }
 
     // Parsing a Uri per request is measurable on the hot path; endpoints are immutable per snapshot, so the
@@ -183,7 +167,8 @@ internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder f
     /// <summary>A cluster as sentences name it: <c>host:port</c>, plus the subset if any.</summary>
     internal static string Describe(ClusterKey key) => key.Subset is null ? $"{key.Host}:{key.Port}" : $"{key.Host}:{key.Port} subset {key.Subset}";
 
-    private static string FormatCookie(LoadBalancing.AffinityCookie cookie)
+    /// <summary>The Set-Cookie value for an affinity cookie.</summary>
+    internal static string FormatCookie(LoadBalancing.AffinityCookie cookie)
     {
         var text = $"{cookie.Name}={cookie.Value}; Path={(string.IsNullOrEmpty(cookie.Path) ? "/" : cookie.Path)}";
         return cookie.Ttl > TimeSpan.Zero

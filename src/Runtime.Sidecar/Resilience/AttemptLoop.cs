@@ -31,8 +31,8 @@ internal static partial class AttemptLoop
     /// <param name="view">The request as routing sees it, for re-picking.</param>
     /// <param name="endpoint">The endpoint of the first try.</param>
     /// <param name="first">The first try: its <see cref="ForwardRequest.Timeout"/> is the first try's timeout and its
-    /// <see cref="ForwardRequest.RetryCheck"/> is <paramref name="retry"/>.</param>
-    /// <param name="retry">The request's retry state, or null when it cannot be retried.</param>
+    /// <see cref="ForwardRequest.RetryCheck"/> is <paramref name="attempts"/>' check.</param>
+    /// <param name="attempts">What the request's tries share (header edits, retry bookkeeping, kept body).</param>
     /// <param name="routeTimeout">The route timeout bounding every try and back-off, or null.</param>
     /// <param name="logger">Where mesh-generated failures are logged.</param>
     public static async Task RunAsync(
@@ -42,7 +42,7 @@ internal static partial class AttemptLoop
         RequestView view,
         MeshEndpoint endpoint,
         ForwardRequest first,
-        RetryState? retry,
+        AttemptContext attempts,
         TimeSpan? routeTimeout,
         ILogger logger)
     {
@@ -86,23 +86,22 @@ internal static partial class AttemptLoop
                     return;
                 }
 
-                var retrying = result.Outcome == ForwardOutcome.RetriableResponse
-                    || (retry is not null && failure != AttemptFailure.None && retry.Policy.IsRetriable(failure) && retry.CanRetry());
+                var retrying = result.Outcome == ForwardOutcome.RetriableResponse || attempts.ShouldRetry(failure);
                 if (!retrying)
                 {
-                    await FailAsync(context, logger, result, failure, retry, endpoint, cluster).ConfigureAwait(false);
+                    await FailAsync(context, logger, result, failure, attempts, endpoint, cluster).ConfigureAwait(false);
                     return;
                 }
 
-                if (retry!.Body is { CanReplay: false } body)
+                if (attempts.Body is { CanReplay: false })
                 {
                     // The body outgrew the buffer while the discarded response arrived: too late to relay it, too big to resend.
                     await FailAsync(context, logger, StatusCodes.Status503ServiceUnavailable, MeshReasons.RetryLimitExceeded, string.Create(CultureInfo.InvariantCulture, $"upstream {Describe(cluster)} answered {result.StatusCode} and the retry could not be sent: the request body outgrew the {RetryBodyBuffer.Limit / 1024} KiB retry buffer"), cluster).ConfigureAwait(false);
                     return;
                 }
 
-                var wait = RetryBackoff.Next(retry.Retries + 1, retry.Policy.BackoffBase, retry.Policy.BackoffMax, Random.Shared);
-                LogRetrying(logger, cluster.Key, endpoint.Address, endpoint.Port, result.Outcome == ForwardOutcome.RetriableResponse ? result.StatusCode.ToString(CultureInfo.InvariantCulture) : AttemptFailures.Describe(failure), retry.Retries + 1, (long)wait.TotalMilliseconds);
+                var wait = RetryBackoff.Next(attempts.Retries + 1, attempts.Policy.BackoffBase, attempts.Policy.BackoffMax, Random.Shared);
+                LogRetrying(logger, cluster.Key, endpoint.Address, endpoint.Port, result.Outcome == ForwardOutcome.RetriableResponse ? result.StatusCode.ToString(CultureInfo.InvariantCulture) : AttemptFailures.Describe(failure), attempts.Retries + 1, (long)wait.TotalMilliseconds);
                 if (routeTimeout is { } deadline)
                 {
                     var remaining = deadline - Stopwatch.GetElapsedTime(started);
@@ -126,9 +125,9 @@ internal static partial class AttemptLoop
                     return;
                 }
 
-                retry.BeginRetry(endpoint);
-                endpoint = PickRetryEndpoint(cluster, view, endpoint, retry);
-                var tryTimeout = retry.Policy.PerTryTimeout;
+                attempts.BeginRetry(endpoint);
+                endpoint = PickRetryEndpoint(cluster, view, endpoint, attempts);
+                var tryTimeout = attempts.Policy.PerTryTimeout;
                 if (routeTimeout is { } bound)
                 {
                     var remaining = bound - Stopwatch.GetElapsedTime(started);
@@ -137,24 +136,24 @@ internal static partial class AttemptLoop
                 }
 
                 request = first with { Destination = OutboundProxy.Destination(endpoint), Timeout = tryTimeout };
-                context.Response.Headers[AttemptsHeader] = (retry.Retries + 1).ToString(CultureInfo.InvariantCulture);
+                context.Response.Headers[AttemptsHeader] = (attempts.Retries + 1).ToString(CultureInfo.InvariantCulture);
             }
         }
         finally
         {
-            retry?.Dispose();
+            attempts.Dispose();
         }
     }
 
-    private static MeshEndpoint PickRetryEndpoint(Cluster cluster, in RequestView view, MeshEndpoint previous, RetryState retry)
+    private static MeshEndpoint PickRetryEndpoint(Cluster cluster, in RequestView view, MeshEndpoint previous, AttemptContext attempts)
     {
         // Consistent hashing must stick to its endpoint (Istio drops the previous-hosts predicate there).
-        var avoid = retry.Policy.AvoidPreviousHosts && cluster.Balancer is not ConsistentHashBalancer;
+        var avoid = attempts.Policy.AvoidPreviousHosts && cluster.Balancer is not ConsistentHashBalancer;
         MeshEndpoint? candidate = null;
         for (var i = 0; i < (avoid ? HostSelectionAttempts : 1); i++)
         {
             candidate = cluster.Balancer.Pick(view);
-            if (candidate is null || !retry.WasTried(candidate))
+            if (candidate is null || !attempts.WasTried(candidate))
             {
                 break;
             }
@@ -181,12 +180,12 @@ internal static partial class AttemptLoop
         }
     }
 
-    private static Task FailAsync(HttpContext context, ILogger logger, ForwardResult result, AttemptFailure failure, RetryState? retry, MeshEndpoint endpoint, Cluster cluster)
+    private static Task FailAsync(HttpContext context, ILogger logger, ForwardResult result, AttemptFailure failure, AttemptContext attempts, MeshEndpoint endpoint, Cluster cluster)
     {
         var at = string.Create(CultureInfo.InvariantCulture, $"{endpoint.Address}:{endpoint.Port}");
-        if (retry is { Retries: > 0 } && failure != AttemptFailure.None)
+        if (attempts.Retries > 0 && failure != AttemptFailure.None)
         {
-            var tries = retry.Retries + 1;
+            var tries = attempts.Retries + 1;
             var sentence = string.Create(CultureInfo.InvariantCulture, $"retry limit exceeded: {tries} tries to {Describe(cluster)}, last: {AttemptFailures.Describe(failure)} at {at}");
             return FailAsync(context, logger, StatusCodes.Status503ServiceUnavailable, MeshReasons.RetryLimitExceeded, sentence, cluster);
         }
@@ -195,7 +194,7 @@ internal static partial class AttemptLoop
         {
             AttemptFailure.ConnectFailure => FailAsync(context, logger, StatusCodes.Status503ServiceUnavailable, MeshReasons.UpstreamConnectFailure, $"upstream connect failure: {Describe(cluster)} at {at} could not be reached", cluster),
             AttemptFailure.Reset or AttemptFailure.RefusedStream => FailAsync(context, logger, StatusCodes.Status503ServiceUnavailable, MeshReasons.UpstreamConnectionTermination, $"upstream connection terminated: {Describe(cluster)} at {at}: {AttemptFailures.Describe(failure)}", cluster),
-            AttemptFailure.PerTryTimeout => FailAsync(context, logger, StatusCodes.Status504GatewayTimeout, MeshReasons.UpstreamTimeout, string.Create(CultureInfo.InvariantCulture, $"upstream per-try timeout after {Milliseconds(retry?.Policy.PerTryTimeout)} for {Describe(cluster)} at {at}"), cluster),
+            AttemptFailure.PerTryTimeout => FailAsync(context, logger, StatusCodes.Status504GatewayTimeout, MeshReasons.UpstreamTimeout, string.Create(CultureInfo.InvariantCulture, $"upstream per-try timeout after {Milliseconds(attempts.Policy.PerTryTimeout)} for {Describe(cluster)} at {at}"), cluster),
             _ when result.Outcome == ForwardOutcome.RequestBodyFailed => FailAsync(context, logger, StatusCodes.Status400BadRequest, MeshReasons.BadRequest, "the request body could not be read from the client", cluster),
             _ => FailAsync(context, logger, StatusCodes.Status503ServiceUnavailable, MeshReasons.UpstreamConnectionTermination, $"upstream {Describe(cluster)} at {at} failed: {result.Detail}", cluster),
         };
