@@ -169,9 +169,8 @@ internal sealed class RetryPolicy
         return (conditions, [.. codes.Distinct()]);
     }
 
-    /// <summary>Whether a retryOn word is one this sidecar knows (an Envoy word or an HTTP status).</summary>
-    public static bool IsKnownCondition(string word) =>
-        Words.ContainsKey(word) || (int.TryParse(word, NumberStyles.None, CultureInfo.InvariantCulture, out var code) && code is >= 100 and <= 599);
+    /// <summary>The words this sidecar maps to conditions (validation accepts <see cref="RetryOnConditions.Words"/>; a test keeps them equal).</summary>
+    public static IEnumerable<string> KnownWords => Words.Keys;
 
     /// <summary>The timeout of the first try: the per-try timeout, bounded by the route timeout.</summary>
     public TimeSpan? FirstTryTimeout(TimeSpan? routeTimeout) =>

@@ -67,6 +67,12 @@ public sealed class RetryPolicyTests
     }
 
     [Fact]
+    public void KnownWords_MatchWhatValidationAccepts()
+    {
+        Assert.Equal(RetryOnConditions.Words.Order(StringComparer.Ordinal), RetryPolicy.KnownWords.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Compile_RetriableStatusCodesWithoutCodes_RetriesNoStatus()
     {
         var policy = RetryPolicy.Compile(new HttpRetry { Attempts = 2, RetryOn = "retriable-status-codes" });
