@@ -21,7 +21,7 @@ internal static partial class AttemptLoop
     /// <summary>Response header on relayed responses that needed retries: how many tries were made in all.</summary>
     public const string AttemptsHeader = "x-mesh-attempts";
 
-    // Envoy's previous-hosts predicate re-picks up to 5 times before settling for an endpoint already tried.
+    // Envoy's previous-hosts predicate re-picks up to 5 times to find an endpoint not tried yet.
     private const int HostSelectionAttempts = 5;
 
     /// <summary>Forwards the request described by <paramref name="first"/> (already aimed at <paramref name="endpoint"/>).</summary>
@@ -148,18 +148,40 @@ internal static partial class AttemptLoop
     private static MeshEndpoint PickRetryEndpoint(Cluster cluster, in RequestView view, MeshEndpoint previous, AttemptContext attempts)
     {
         // Consistent hashing must stick to its endpoint (Istio drops the previous-hosts predicate there).
-        var avoid = attempts.Policy.AvoidPreviousHosts && cluster.Balancer is not ConsistentHashBalancer;
-        MeshEndpoint? candidate = null;
-        for (var i = 0; i < (avoid ? HostSelectionAttempts : 1); i++)
+        if (!attempts.Policy.AvoidPreviousHosts || cluster.Balancer is ConsistentHashBalancer)
         {
-            candidate = cluster.Balancer.Pick(view);
-            if (candidate is null || !attempts.WasTried(candidate))
+            return cluster.Balancer.Pick(view) ?? previous;
+        }
+
+        MeshEndpoint? last = null;
+        for (var i = 0; i < HostSelectionAttempts; i++)
+        {
+            if (cluster.Balancer.Pick(view) is not { } candidate)
             {
-                break;
+                return previous;
+            }
+
+            if (!attempts.WasTried(candidate))
+            {
+                return candidate;
+            }
+
+            last = candidate;
+        }
+
+        // Random and least-request balancers can keep drawing tried endpoints (1 in 32 with two endpoints, five draws):
+        // where Envoy would give up and reuse one, take any endpoint not tried yet, so a retry really goes elsewhere.
+        var endpoints = cluster.Balancer.Endpoints;
+        for (var i = 0; i < endpoints.Count; i++)
+        {
+            if (!attempts.WasTried(endpoints[i]))
+            {
+                return endpoints[i];
             }
         }
 
-        return candidate ?? previous;
+        // Every endpoint was tried: the balancer's choice stands, as in Envoy.
+        return last ?? previous;
     }
 
     private static async ValueTask<bool> WaitAsync(TimeSpan delay, HttpContext context)
