@@ -35,6 +35,8 @@ internal static class AttemptFailures
         {
             ForwardOutcome.ConnectFailure => AttemptFailure.ConnectFailure,
             ForwardOutcome.UpstreamTimeout => AttemptFailure.PerTryTimeout,
+            // 501 is the forwarder refusing what it cannot forward (extended CONNECT): no upstream failed, nothing to retry.
+            ForwardOutcome.UpstreamReset when result.StatusCode == 501 => AttemptFailure.None,
             ForwardOutcome.UpstreamReset => IsRefusedStream(result.Error) ? AttemptFailure.RefusedStream : AttemptFailure.Reset,
             _ => AttemptFailure.None,
         };

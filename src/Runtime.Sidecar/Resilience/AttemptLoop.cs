@@ -218,7 +218,7 @@ internal static partial class AttemptLoop
             AttemptFailure.Reset or AttemptFailure.RefusedStream => FailAsync(context, logger, StatusCodes.Status503ServiceUnavailable, MeshReasons.UpstreamConnectionTermination, $"upstream connection terminated: {Describe(cluster)} at {at}: {AttemptFailures.Describe(failure)}", cluster),
             AttemptFailure.PerTryTimeout => FailAsync(context, logger, StatusCodes.Status504GatewayTimeout, MeshReasons.UpstreamTimeout, string.Create(CultureInfo.InvariantCulture, $"upstream per-try timeout after {Milliseconds(attempts.Policy.PerTryTimeout)} for {Describe(cluster)} at {at}"), cluster),
             _ when result.Outcome == ForwardOutcome.RequestBodyFailed => FailAsync(context, logger, StatusCodes.Status400BadRequest, MeshReasons.BadRequest, "the request body could not be read from the client", cluster),
-            _ => FailAsync(context, logger, StatusCodes.Status503ServiceUnavailable, MeshReasons.UpstreamConnectionTermination, $"upstream {Describe(cluster)} at {at} failed: {result.Detail}", cluster),
+            _ => FailAsync(context, logger, result.StatusCode is >= 400 and <= 599 ? result.StatusCode : StatusCodes.Status503ServiceUnavailable, MeshReasons.UpstreamConnectionTermination, $"upstream {Describe(cluster)} at {at} failed: {result.Detail}", cluster),
         };
     }
 
