@@ -27,6 +27,7 @@ internal sealed class AttemptContext : IUpstreamResponseCheck, IDisposable
     private readonly string? _retriableHeaderNames;
     private readonly bool _retriable;
     private List<MeshEndpoint>? _tried;
+    private string? _requestId;
 
     /// <summary>
     /// Creates the context of a request on a route with <paramref name="actions"/>. The request is retriable when the
@@ -107,7 +108,13 @@ internal sealed class AttemptContext : IUpstreamResponseCheck, IDisposable
     /// <summary>The route's request header edits, for each try (<see cref="ForwardRequest.RequestHeaders"/>).</summary>
     public void EditRequestHeaders(HeaderEditor editor)
     {
-        RequestHeaderOps.EnsureRequestId(editor);
+        if (editor.Get(RequestHeaderOps.RequestIdHeader).Count == 0)
+        {
+            // One id for every try, as Envoy: a retry is the same request in traces and logs.
+            _requestId ??= Guid.NewGuid().ToString();
+            editor.Set(RequestHeaderOps.RequestIdHeader, _requestId);
+        }
+
         RequestHeaderOps.Apply(editor, _actions.RequestHeaders);
     }
 

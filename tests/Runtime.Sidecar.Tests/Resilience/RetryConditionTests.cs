@@ -128,6 +128,22 @@ public sealed class RetryConditionTests
         Assert.Equal("", RetryTestMesh.Header(response, "x-mesh-reason"));
     }
 
+    [Fact]
+    public async Task Retry_RequestWithoutRequestId_EveryTryCarriesTheSameGeneratedId()
+    {
+        await using var mesh = await RetryTestMesh.StartAsync();
+        var upstream = await mesh.StartUpstreamAsync("u1");
+        await mesh.ApplyAsync(Host, [upstream.Port], VirtualService(), "conditionsfallback");
+
+        using var response = await mesh.SendAsync(Host, "/c-5xx", null, ("x-case", "ids"), ("x-fail", "503"), ("x-fail-times", "2"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var ids = upstream.RequestIds("ids");
+        Assert.Equal(3, ids.Count);
+        Assert.True(Guid.TryParse(ids[0], out _), ids[0]);
+        Assert.All(ids, id => Assert.Equal(ids[0], id));
+    }
+
     private static string VirtualService()
     {
         var http = new StringBuilder();

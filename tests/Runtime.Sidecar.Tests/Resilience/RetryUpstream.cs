@@ -18,6 +18,7 @@ internal sealed class RetryUpstream : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, int> _arrivals = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _failed = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<(string Case, string RequestId)> _requestIds = new();
     private readonly TestServer _server;
     private readonly int? _alwaysFail;
 
@@ -34,6 +35,9 @@ internal sealed class RetryUpstream : IAsyncDisposable
 
     /// <summary>How many requests of <paramref name="testCase"/> arrived.</summary>
     public int Arrivals(string testCase) => _arrivals.TryGetValue(testCase, out var n) ? n : 0;
+
+    /// <summary>The <c>x-request-id</c> of each arrival of <paramref name="testCase"/>, in order.</summary>
+    public IReadOnlyList<string> RequestIds(string testCase) => [.. _requestIds.Where(r => r.Case == testCase).Select(r => r.RequestId)];
 
     /// <summary>How many requests of <paramref name="testCase"/> were failed on command.</summary>
     public int Failed(string testCase) => _failed.TryGetValue(testCase, out var n) ? n : 0;
@@ -62,6 +66,7 @@ internal sealed class RetryUpstream : IAsyncDisposable
         var headers = context.Request.Headers;
         var testCase = headers["x-case"].ToString();
         var arrival = _arrivals.AddOrUpdate(testCase, 1, (_, n) => n + 1);
+        _requestIds.Enqueue((testCase, headers["x-request-id"].ToString()));
         var failTimes = headers.TryGetValue("x-fail-times", out var times) ? int.Parse(times.ToString(), CultureInfo.InvariantCulture) : 1;
         var fail = _alwaysFail?.ToString(CultureInfo.InvariantCulture) ?? headers["x-fail"].ToString();
         var failing = _alwaysFail is not null
