@@ -112,6 +112,11 @@ internal static class HttpRouteRules
         {
             issues.Error($"{path}.retryOn", $"retryOn '{retries.RetryOn}' has an empty condition", "separate conditions with single commas, for example 5xx,connect-failure");
         }
+
+        foreach (var condition in conditions.Select(c => c.Trim()).Where(c => c.Length > 0 && !RetryOnConditions.IsValid(c)))
+        {
+            issues.Error($"{path}.retryOn", $"'{condition}' is not a retryOn condition", "use 5xx, gateway-error, reset, connect-failure, refused-stream, retriable-4xx, retriable-status-codes, retriable-headers, cancelled, deadline-exceeded, internal, resource-exhausted, unavailable, or an HTTP status such as 503");
+        }
     }
 
     private static void ValidateMirrors(string path, HttpRoute route, IssueSink issues)

@@ -23,4 +23,10 @@ internal enum ForwardOutcome
 
     /// <summary>The downstream client went away, or the caller's cancellation token fired.</summary>
     Canceled,
+
+    /// <summary>
+    /// The upstream answered, and <see cref="ForwardRequest.RetryCheck"/> claimed the response for a retry: nothing was
+    /// written downstream; the result's status is the upstream's.
+    /// </summary>
+    RetriableResponse,
 }

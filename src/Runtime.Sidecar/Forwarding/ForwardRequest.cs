@@ -36,6 +36,12 @@ internal sealed record ForwardRequest
     /// </summary>
     public TimeSpan? Timeout { get; init; }
 
+    /// <summary>
+    /// Asked about the upstream response before it is relayed; when it answers true the response is discarded and the
+    /// result is <see cref="ForwardOutcome.RetriableResponse"/>. Null relays every response.
+    /// </summary>
+    public IUpstreamResponseCheck? RetryCheck { get; init; }
+
     /// <summary>The pooled client to use (see <see cref="ForwarderClientFactory"/>); null uses the forwarder's shared one.</summary>
     public HttpMessageInvoker? Client { get; init; }
 }

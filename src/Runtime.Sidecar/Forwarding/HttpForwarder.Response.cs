@@ -15,6 +15,12 @@ internal sealed partial class HttpForwarder
         CancellationTokenSource cancellation,
         CancellationToken callerToken)
     {
+        if (request.RetryCheck is { } check && check.ShouldRetry(response))
+        {
+            // Nothing was sent downstream yet: the caller retries; disposing the response releases the upstream stream.
+            return new ForwardResult(ForwardOutcome.RetriableResponse, (int)response.StatusCode, null, "upstream response claimed for a retry");
+        }
+
         if (!TryCopyResponseHead(context, request, response, isUpgrade: false, out var headError))
         {
             return Failed(context, request, ForwardOutcome.UpstreamReset, headError, "invalid upstream response headers");

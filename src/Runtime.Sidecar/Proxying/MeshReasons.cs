@@ -17,4 +17,25 @@ internal static class MeshReasons
 
     /// <summary>The request could not be understood (bad target).</summary>
     public const string BadRequest = "DPE";
+
+    /// <summary>The upstream did not answer within the route timeout (or the last per-try timeout).</summary>
+    public const string UpstreamTimeout = "UT";
+
+    /// <summary>Retries were exhausted and the last try ended without a response.</summary>
+    public const string RetryLimitExceeded = "URX";
+
+    /// <summary>No connection to the upstream could be made.</summary>
+    public const string UpstreamConnectFailure = "UF";
+
+    /// <summary>The upstream connection or stream ended before a response.</summary>
+    public const string UpstreamConnectionTermination = "UC";
+
+    /// <summary>The request was aborted by fault injection.</summary>
+    public const string FaultInjected = "FI";
+
+    /// <summary>The request was delayed by fault injection (logged; responses carry <c>x-mesh-fault-delay</c>).</summary>
+    public const string DelayInjected = "DI";
+
+    /// <summary>The downstream client went away; nothing is written.</summary>
+    public const string DownstreamDisconnect = "DC";
 }

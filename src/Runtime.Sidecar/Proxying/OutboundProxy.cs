@@ -67,7 +67,7 @@ internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder f
         }
     }
 
-    private async Task ForwardAsync(HttpContext context, ProxyState state, RequestView view, Forward forward)
+    private Task ForwardAsync(HttpContext context, ProxyState state, RequestView view, Forward forward)
     {
         var actions = forward.Actions;
         IReadOnlyList<KeyValuePair<string, string>> corsHeaders = [];
@@ -82,34 +82,52 @@ internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder f
                     context.Response.Headers[name] = value;
                 }
 
-                return;
+                return Task.CompletedTask;
             }
 
             corsHeaders = verdict.ResponseHeaders;
         }
 
+        // Fault injection sits after routing and before the endpoint is picked, as Envoy's fault filter before its router.
+        if (actions.FaultPolicy is { } fault)
+        {
+            var faulted = FaultInjection.ApplyAsync(context, fault, Describe(forward.Target.Cluster), logger);
+            if (!faulted.IsCompletedSuccessfully)
+            {
+                return SendAfterFaultAsync(faulted, context, state, view, forward, corsHeaders);
+            }
+
+            if (faulted.Result)
+            {
+                return Task.CompletedTask;
+            }
+        }
+
+        return SendAsync(context, state, view, forward, corsHeaders);
+    }
+
+    private async Task SendAfterFaultAsync(
+        ValueTask<bool> faulted, HttpContext context, ProxyState state, RequestView view, Forward forward, IReadOnlyList<KeyValuePair<string, string>> corsHeaders)
+    {
+        if (!await faulted.ConfigureAwait(false))
+        {
+            await SendAsync(context, state, view, forward, corsHeaders).ConfigureAwait(false);
+        }
+    }
+
+    private Task SendAsync(HttpContext context, ProxyState state, RequestView view, Forward forward, IReadOnlyList<KeyValuePair<string, string>> corsHeaders)
+    {
+        var actions = forward.Actions;
         var cluster = state.Routes.GetCluster(forward.Target.Cluster);
         var balancer = cluster.Balancer;
         if (balancer.Pick(view) is not { } endpoint)
         {
-            await ForwardErrorWriter.TryWriteAsync(context, StatusCodes.Status503ServiceUnavailable, MeshReasons.NoHealthyUpstream, cluster.NoEndpointReason(), context.RequestAborted).ConfigureAwait(false);
-            return;
+            return ForwardErrorWriter.TryWriteAsync(context, StatusCodes.Status503ServiceUnavailable, MeshReasons.NoHealthyUpstream, cluster.NoEndpointReason(), context.RequestAborted);
         }
 
-        // --- connection pool: circuit-breaker admission (answered at once, never queued) ---
-        var resilience = cluster.Resilience;
-        var admission = default(CircuitBreakerLease);
         var callerHttp2 = HttpProtocol.IsHttp2(context.Request.Protocol) || HttpProtocol.IsHttp3(context.Request.Protocol);
         // h2UpgradePolicy UPGRADE applies to HTTP/1.x callers, not to WebSocket upgrades (those stay HTTP/1.1).
-        var upgradeToHttp2 = !callerHttp2 && resilience?.UpgradeToHttp2 == true && !HopByHopHeaders.IsWebSocketUpgrade(context.Request.Headers.Upgrade);
-        if (resilience is not null && !resilience.TryEnterRequest(endpoint, callerHttp2 || upgradeToHttp2, out admission, out var overflow))
-        {
-            await ForwardErrorWriter.TryWriteAsync(context, StatusCodes.Status503ServiceUnavailable, MeshReasons.Overflow, overflow, context.RequestAborted).ConfigureAwait(false);
-            return;
-        }
-
-        using var admitted = admission;
-        // --- end connection pool ---
+        var upgradeToHttp2 = !callerHttp2 && cluster.Resilience?.UpgradeToHttp2 == true && !HopByHopHeaders.IsWebSocketUpgrade(context.Request.Headers.Upgrade);
 
         var cookie = balancer.CookieToIssue(view);
         var pathAndQuery = RequestTarget.PathAndQuery(actions.RewritePath(view), view.Query);
@@ -121,48 +139,32 @@ internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder f
             }
         }
 
-        using var lease = balancer.Acquire(endpoint);
+        // Circuit breaking: admitted or answered 503 UO at once, never queued (retries are admitted one by one in the loop).
+        var http2Upstream = callerHttp2 || upgradeToHttp2;
+        var admission = default(CircuitBreakerLease);
+        if (cluster.Resilience is { } resilience && !resilience.TryEnterRequest(endpoint, http2Upstream, out admission, out var overflow))
+        {
+            LogOverflow(logger, cluster.Key, overflow);
+            return ForwardErrorWriter.TryWriteAsync(context, StatusCodes.Status503ServiceUnavailable, MeshReasons.Overflow, overflow, context.RequestAborted);
+        }
+
+        var routeTimeout = actions.RouteTimeout;
+        var attempts = new AttemptContext(context, actions, corsHeaders, cookie, cluster.Resilience, upgradeToHttp2);
         var request = new ForwardRequest
         {
             Destination = Destination(endpoint),
             PathAndQuery = pathAndQuery,
             Authority = actions.AuthorityRewrite ?? view.Authority,
-            Timeout = actions.Timeout?.Value,
+            Timeout = actions.RetryPolicy.FirstTryTimeout(routeTimeout),
             Client = admission.Client,
             // h2UpgradePolicy UPGRADE: HTTP/1.1 callers go upstream as h2c (the peer sidecar speaks it with prior knowledge).
             Version = upgradeToHttp2 ? HttpVersion.Version20 : null,
-            RequestHeaders = editor =>
-            {
-                RequestHeaderOps.EnsureRequestId(editor);
-                RequestHeaderOps.Apply(editor, actions.RequestHeaders);
-                if (upgradeToHttp2)
-                {
-                    // Tells the peer sidecar to hand the request to its app as HTTP/1.1, the protocol the caller spoke.
-                    editor.Set(MeshHeaders.UpgradedFromHttp1, "1");
-                }
-            },
-            ResponseHeaders = editor =>
-            {
-                RequestHeaderOps.Apply(editor, actions.ResponseHeaders);
-                foreach (var (name, value) in corsHeaders)
-                {
-                    editor.Set(name, value);
-                }
-
-                if (cookie is not null)
-                {
-                    editor.Add(HeaderNames.SetCookie, FormatCookie(cookie));
-                }
-            },
+            RetryCheck = attempts.RetryCheck,
+            RequestHeaders = attempts.EditRequestHeaders,
+            ResponseHeaders = attempts.EditResponseHeaders,
         };
 
-        var result = await forwarder.ForwardAsync(context, request, context.RequestAborted).ConfigureAwait(false);
-        resilience?.Record(endpoint, result.Outcome, result.StatusCode); // outlier detection sees every attempt
-        if (!result.IsSuccess)
-        {
-            LogForwardFailed(logger, cluster.Key, endpoint.Address, endpoint.Port, result.Outcome, result.Detail);
-            await ForwardErrorWriter.TryWriteAsync(context, result, context.RequestAborted).ConfigureAwait(false);
-        }
+        return AttemptLoop.RunAsync(context, forwarder, cluster, view, endpoint, admission, http2Upstream, request, attempts, routeTimeout, logger);
     }
 
     // Parsing a Uri per request is measurable on the hot path; endpoints are immutable per snapshot, so the
@@ -179,7 +181,11 @@ internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder f
         return builder.Uri;
     }
 
-    private static string FormatCookie(LoadBalancing.AffinityCookie cookie)
+    /// <summary>A cluster as sentences name it: <c>host:port</c>, plus the subset if any.</summary>
+    internal static string Describe(ClusterKey key) => key.Subset is null ? $"{key.Host}:{key.Port}" : $"{key.Host}:{key.Port} subset {key.Subset}";
+
+    /// <summary>The Set-Cookie value for an affinity cookie.</summary>
+    internal static string FormatCookie(LoadBalancing.AffinityCookie cookie)
     {
         var text = $"{cookie.Name}={cookie.Value}; Path={(string.IsNullOrEmpty(cookie.Path) ? "/" : cookie.Path)}";
         return cookie.Ttl > TimeSpan.Zero
@@ -187,6 +193,6 @@ internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder f
             : text + "; HttpOnly";
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Forward to {Cluster} via {Address}:{Port} failed: {Outcome} {Detail}")]
-    private static partial void LogForwardFailed(ILogger logger, ClusterKey cluster, string address, int port, ForwardOutcome outcome, string? detail);
+    [LoggerMessage(Level = LogLevel.Information, Message = "503 UO {Cluster}: {Overflow}")]
+    private static partial void LogOverflow(ILogger logger, ClusterKey cluster, string overflow);
 }

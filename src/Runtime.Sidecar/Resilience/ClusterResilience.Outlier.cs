@@ -42,7 +42,8 @@ internal sealed partial class ClusterResilience
             state.RequestsThisInterval++;
             trigger = outcome switch
             {
-                ForwardOutcome.Success => CountResponse(state, settings, statusCode),
+                // A response the retry policy claimed (not relayed) is still the upstream's answer.
+                ForwardOutcome.Success or ForwardOutcome.RetriableResponse => CountResponse(state, settings, statusCode),
                 ForwardOutcome.ConnectFailure or ForwardOutcome.UpstreamReset or ForwardOutcome.UpstreamTimeout => CountLocalOrigin(state, settings, outcome),
                 _ => null,
             };

@@ -1,5 +1,6 @@
 using Runtime.Abstractions.Common;
 using Runtime.Abstractions.Networking;
+using Runtime.Sidecar.Resilience;
 
 namespace Runtime.Sidecar.Routing;
 
@@ -35,6 +36,15 @@ internal sealed record RouteActions
 
     /// <summary>Fault injection, carried as configured.</summary>
     public HttpFaultInjection? Fault { get; init; }
+
+    /// <summary>The compiled retry policy: Istio's default unless the route sets <c>retries</c>.</summary>
+    public RetryPolicy RetryPolicy { get; init; } = RetryPolicy.IstioDefault;
+
+    /// <summary>The compiled fault injection, or null when the route injects nothing.</summary>
+    public FaultPolicy? FaultPolicy { get; init; }
+
+    /// <summary>The route timeout bounding all tries and back-off; null when none (Istio's default, and <c>timeout: 0s</c>).</summary>
+    public TimeSpan? RouteTimeout => Timeout is { Value: var value } && value > TimeSpan.Zero ? value : null;
 
     /// <summary>Clusters to mirror to; the caller sends the copies.</summary>
     public IReadOnlyList<MirrorTarget> Mirrors { get; init; } = [];

@@ -88,6 +88,8 @@ internal sealed class RouteCompiler(SidecarIdentity self, RouteTableOptions opti
                 : Report(vs, $"{path}.rewrite.uriRegexRewrite.match", rewriteError!)
             : null;
         var mirrors = Mirrors(vs, rule);
+        var retryPolicy = Resilience.RetryPolicy.Compile(rule.Retries, (field, message, fix) => problems.Warning(vs.Resource, $"{path}.retries.{field}", message, fix));
+        var faultPolicy = Resilience.FaultPolicy.Compile(rule.Fault, (field, message, fix) => problems.Warning(vs.Resource, $"{path}.fault.{field}", message, fix));
 
         foreach (var (match, uri, ignoreCase) in entries)
         {
@@ -110,6 +112,8 @@ internal sealed class RouteCompiler(SidecarIdentity self, RouteTableOptions opti
                 Timeout = rule.Timeout,
                 Retries = rule.Retries,
                 Fault = rule.Fault,
+                RetryPolicy = retryPolicy,
+                FaultPolicy = faultPolicy,
                 Cors = cors,
             }, mirrors)).ToArray();
             branches.Add(new RouteBranch(match, weighted, null, null));
