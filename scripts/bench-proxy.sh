@@ -15,7 +15,7 @@
 #   pair+res the same pair after `meshctl apply` of a VirtualService with retries (attempts 3, perTryTimeout,
 #            retryOn 5xx,reset,connect-failure) and a route timeout, and a DestinationRule with outlierDetection
 #            and connectionPool limits high enough never to trip: the happy-path cost of resilience.
-#            RESILIENCE=0 skips it.
+#            Followed by pair-again: the bare pair after `meshctl delete` of that config. RESILIENCE=0 skips both.
 #
 # Measurements per topology: saturation with `wrk -t1 -c32 -d${DURATION}s --latency` (rps, p50/p90/p99);
 # fixed rate with hey (`-c N -q R/N -z ${DURATION}s`: hey's -q is per worker) at each of $RATES;
@@ -356,6 +356,20 @@ EOF
   URL[pair+res]="${URL[pair]}"; PROCS[pair+res]="${PROCS[pair]}"; HOSTH[pair+res]="echo"
   TOPOS+=("pair+res")
   run_topology "pair+res"
+
+  # The bare pair once more, after deleting the resilience config: brackets pair+res so JIT warm-up and drift
+  # over the run are visible instead of being read as a resilience effect.
+  before=$(curl -s "http://127.0.0.1:$P_CLI_ADMIN/ready")
+  dotnet "$MESHCTL_DLL" --server "$CP" delete -f "$WORK/resilience.yaml" >&2
+  for _ in $(seq 300); do
+    [[ "$(curl -s "http://127.0.0.1:$P_CLI_ADMIN/ready")" != "$before" ]] && break
+    sleep 0.1
+  done
+  ! curl -s "http://127.0.0.1:$P_CLI_ADMIN/config_dump" | grep -q '"outlierDetection"' \
+    || { echo "client sidecar still has the resilience config" >&2; exit 1; }
+  URL[pair-again]="${URL[pair]}"; PROCS[pair-again]="${PROCS[pair]}"; HOSTH[pair-again]="echo"
+  TOPOS+=("pair-again")
+  run_topology "pair-again"
 fi
 
 echo "loadavg after: $(cut -d' ' -f1-3 /proc/loadavg)"
