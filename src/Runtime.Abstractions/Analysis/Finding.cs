@@ -30,12 +30,12 @@ public sealed record Finding
     public required string Fix { get; init; }
 
     /// <summary>
-    /// istioctl's layout: <c>Error [MSH0101] (VirtualService default/reviews bad.yaml:12) spec.http[0]...: message Fix: ...</c>.
+    /// istioctl's layout: <c>Error [MSH0101] (VirtualService default/reviews bad.yaml:12) spec.http[0]...: message (fix: ...)</c>.
     /// </summary>
     public override string ToString()
     {
         var at = Source is null ? "" : Line is int line ? $" {Source}:{line}" : $" {Source}";
         var path = Path.Length == 0 ? "" : $" {Path}:";
-        return $"{Level} [{Code}] ({Resource.Kind} {Resource.Namespace}/{Resource.Name}{at}){path} {Message} Fix: {Fix}";
+        return $"{Level} [{Code}] ({Resource.Kind} {Resource.Namespace}/{Resource.Name}{at}){path} {Message} (fix: {Fix})";
     }
 }

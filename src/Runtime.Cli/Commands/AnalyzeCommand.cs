@@ -98,7 +98,8 @@ internal static class AnalyzeCommand
         foreach (var issue in issues)
         {
             var error = issue.Severity == IssueSeverity.Error;
-            console.Error.WriteLine((error ? "error: " : "Warning: ") + issue);
+            // A warning's text already says "warning:" after its file:line, as compilers print it.
+            console.Error.WriteLine(error ? "error: " + issue : issue.ToString());
             errors += error ? 1 : 0;
         }
 

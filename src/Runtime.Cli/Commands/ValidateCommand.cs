@@ -39,8 +39,8 @@ internal static class ValidateCommand
             var result = ManifestReader.Read(manifest.Content, manifest.Source, defaultNamespace);
             foreach (var issue in result.Issues)
             {
-                var prefix = issue.Severity == IssueSeverity.Error ? "error: " : "Warning: ";
-                console.Error.WriteLine(prefix + issue);
+                // A warning's text already says "warning:" after its file:line, as compilers print it.
+                console.Error.WriteLine(issue.Severity == IssueSeverity.Error ? "error: " + issue : issue.ToString());
                 errors += issue.Severity == IssueSeverity.Error ? 1 : 0;
             }
 

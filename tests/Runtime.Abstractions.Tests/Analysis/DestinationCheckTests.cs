@@ -30,7 +30,7 @@ public class DestinationCheckTests
         Assert.Contains("\"ratings2\" (resolved to ratings2.shop.svc.cluster.local)", finding.Message);
         Assert.Contains("did you mean \"ratings.shop.svc.cluster.local\"", finding.Fix);
         Assert.Equal(
-            $"Error [MSH0101] (VirtualService shop/reviews test.yaml:9) spec.http[0].route[0].destination.host: {finding.Message} Fix: {finding.Fix}",
+            $"Error [MSH0101] (VirtualService shop/reviews test.yaml:9) spec.http[0].route[0].destination.host: {finding.Message} (fix: {finding.Fix})",
             finding.ToString());
     }
 

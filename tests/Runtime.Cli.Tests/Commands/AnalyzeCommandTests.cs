@@ -61,7 +61,7 @@ public sealed class AnalyzeCommandTests
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Equal(2, result.OutputLines.Length);
         Assert.StartsWith($"Error [MSH0201] (VirtualService bookinfo/reviews {file.Path}:12) spec.http[0].route[0].destination.subset: subset \"v2\"", result.OutputLines[0], StringComparison.Ordinal);
-        Assert.Contains(" Fix: add subset \"v2\"", result.OutputLines[0], StringComparison.Ordinal);
+        Assert.Contains(" (fix: add subset \"v2\"", result.OutputLines[0], StringComparison.Ordinal);
         Assert.StartsWith($"Warning [MSH0301] (VirtualService bookinfo/reviews {file.Path}:13) spec.http[1]: this rule is never used", result.OutputLines[1], StringComparison.Ordinal);
         Assert.Equal("1 error, 1 warning found when analyzing 2 resources from 1 file.", result.ErrorLines[0]);
     }
