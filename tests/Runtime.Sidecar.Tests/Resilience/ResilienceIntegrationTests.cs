@@ -80,6 +80,49 @@ public sealed class ResilienceIntegrationTests
     }
 
     [Fact]
+    public async Task RetriesAndOutlierDetection_EveryEndpointEjectedByTheRetries_NoRetrySentToAnEjectedEndpoint()
+    {
+        await using var mesh = await RetryTestMesh.StartAsync();
+        var a = await mesh.StartUpstreamAsync("a", alwaysFail: 503);
+        var b = await mesh.StartUpstreamAsync("b", alwaysFail: 503);
+        await mesh.ApplyAsync("allout.test", [a.Port, b.Port], """
+            apiVersion: networking.istio.io/v1beta1
+            kind: VirtualService
+            metadata:
+              name: allout
+            spec:
+              hosts: [allout.test]
+              http:
+              - name: alloutroute
+                retries: { attempts: 3, retryOn: 5xx }
+                route: [{ destination: { host: allout.test } }]
+            ---
+            apiVersion: networking.istio.io/v1beta1
+            kind: DestinationRule
+            metadata:
+              name: allout-ejecting
+            spec:
+              host: allout.test
+              trafficPolicy:
+                outlierDetection:
+                  consecutive5xxErrors: 1
+                  baseEjectionTime: 30s
+                  maxEjectionPercent: 100
+            """, "allout-ejecting");
+        await MeshHarness.WaitForConfigAsync(mesh.Client, "alloutroute");
+
+        // The first try ejects one endpoint, the first retry the other: from then on nothing is left to try.
+        using var response = await mesh.SendAsync("allout.test", "/", null, ("x-case", "allout"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var endpoints = (await BudgetClusterAsync(mesh, "allout.test")).GetProperty("endpoints").EnumerateArray().ToArray();
+        Assert.All(endpoints, e => Assert.True(e.GetProperty("outlier").GetProperty("ejected").GetBoolean()));
+        Assert.True(
+            (a.Arrivals("allout"), b.Arrivals("allout")) == (1, 1),
+            $"tries reached ejected endpoints: a {a.Arrivals("allout")}, b {b.Arrivals("allout")} arrivals; answer {RetryTestMesh.Header(response, "x-mesh-reason")} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    [Fact]
     public async Task RetryBudget_MaxRetriesOneHeldByARetry_SecondRequestsRetryRefusedThenAdmittedAfterwards()
     {
         await using var mesh = await RetryTestMesh.StartAsync();
@@ -201,6 +244,6 @@ public sealed class ResilienceIntegrationTests
         DiscoveryMessages.FromMessage(await mesh.Api.UnaryAsync(
             "/runtime.mesh.v1.DiscoveryService/ListEndpointHealth", new V1.ListEndpointHealthRequest(), V1.ListEndpointHealthResponse.Parser, new GrpcCallOptions { Timeout = TestTimeouts.Default }));
 
-    private static async Task<System.Text.Json.JsonElement> BudgetClusterAsync(RetryTestMesh mesh) =>
-        Assert.Single(await ClustersAsync(mesh.Client, "budget.test"));
+    private static async Task<System.Text.Json.JsonElement> BudgetClusterAsync(RetryTestMesh mesh, string host = "budget.test") =>
+        Assert.Single(await ClustersAsync(mesh.Client, host));
 }
