@@ -80,6 +80,55 @@ public sealed class ResilienceIntegrationTests
     }
 
     [Fact]
+    public async Task RetriesAndOutlierDetection_ConnectFailuresRetried_CountAsLocalOriginFailuresAndEject()
+    {
+        await using var mesh = await RetryTestMesh.StartAsync();
+        var live = await mesh.StartUpstreamAsync("live");
+        var closed = RetryUpstream.ClosedPort();
+        await mesh.ApplyAsync("halfdead.test", [closed, live.Port], """
+            apiVersion: networking.istio.io/v1beta1
+            kind: VirtualService
+            metadata:
+              name: halfdead
+            spec:
+              hosts: [halfdead.test]
+              http:
+              - name: halfdeadroute
+                retries: { attempts: 1, retryOn: connect-failure }
+                route: [{ destination: { host: halfdead.test } }]
+            ---
+            apiVersion: networking.istio.io/v1beta1
+            kind: DestinationRule
+            metadata:
+              name: halfdead-ejecting
+            spec:
+              host: halfdead.test
+              trafficPolicy:
+                loadBalancer: { simple: ROUND_ROBIN }
+                outlierDetection:
+                  consecutive5xxErrors: 2
+                  baseEjectionTime: 30s
+                  maxEjectionPercent: 100
+            """, "halfdead-ejecting");
+        await MeshHarness.WaitForConfigAsync(mesh.Client, "halfdeadroute");
+
+        // A request whose first try met the closed port says so: it needed 2 tries.
+        var retried = 0;
+        for (var i = 0; i < 20; i++)
+        {
+            using var response = await mesh.SendAsync("halfdead.test", "/", null, ("x-case", "halfdead"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            retried += RetryTestMesh.Header(response, Runtime.Sidecar.Resilience.AttemptLoop.AttemptsHeader) == "2" ? 1 : 0;
+        }
+
+        var outlier = (await OutlierOfAsync(mesh.Client, new Uri($"http://127.0.0.1:{closed}"), "halfdead.test"))!.Value;
+        Assert.True(outlier.GetProperty("ejected").GetBoolean(), outlier.ToString());
+        Assert.Equal("2 consecutive 5xx (last: connect failure)", outlier.GetProperty("reason").GetString());
+        Assert.Equal(2, retried);
+        Assert.Equal(20, live.Arrivals("halfdead"));
+    }
+
+    [Fact]
     public async Task RetriesAndOutlierDetection_EveryEndpointEjectedByTheRetries_NoRetrySentToAnEjectedEndpoint()
     {
         await using var mesh = await RetryTestMesh.StartAsync();
