@@ -140,7 +140,14 @@ internal static partial class AttemptLoop
                 }
 
                 attempts.BeginRetry(endpoint);
-                endpoint = PickRetryEndpoint(cluster, view, endpoint, attempts);
+                if (PickRetryEndpoint(cluster, view, attempts) is not { } next)
+                {
+                    // Outlier detection ejected every endpoint while this request was retrying: as Envoy, no healthy upstream.
+                    await FailAsync(context, logger, StatusCodes.Status503ServiceUnavailable, MeshReasons.NoHealthyUpstream, cluster.NoEndpointReason(), cluster).ConfigureAwait(false);
+                    return;
+                }
+
+                endpoint = next;
                 var tryTimeout = attempts.Policy.PerTryTimeout;
                 if (routeTimeout is { } bound)
                 {
@@ -166,12 +173,13 @@ internal static partial class AttemptLoop
         }
     }
 
-    private static MeshEndpoint PickRetryEndpoint(Cluster cluster, in RequestView view, MeshEndpoint previous, AttemptContext attempts)
+    /// <summary>The endpoint for the next retry, or null when the cluster has no eligible endpoint left (all ejected).</summary>
+    private static MeshEndpoint? PickRetryEndpoint(Cluster cluster, in RequestView view, AttemptContext attempts)
     {
         // Consistent hashing must stick to its endpoint (Istio drops the previous-hosts predicate there).
         if (!attempts.Policy.AvoidPreviousHosts || cluster.Balancer is ConsistentHashBalancer)
         {
-            return cluster.Balancer.Pick(view) ?? previous;
+            return cluster.Balancer.Pick(view);
         }
 
         MeshEndpoint? last = null;
@@ -179,7 +187,7 @@ internal static partial class AttemptLoop
         {
             if (cluster.Balancer.Pick(view) is not { } candidate)
             {
-                return previous;
+                return null;
             }
 
             if (!attempts.WasTried(candidate))
@@ -202,7 +210,7 @@ internal static partial class AttemptLoop
         }
 
         // Every endpoint was tried: the balancer's choice stands, as in Envoy.
-        return last ?? previous;
+        return last;
     }
 
     private static async ValueTask<bool> WaitAsync(TimeSpan delay, HttpContext context)
