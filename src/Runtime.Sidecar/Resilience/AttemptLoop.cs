@@ -145,6 +145,14 @@ internal static partial class AttemptLoop
                 if (routeTimeout is { } bound)
                 {
                     var remaining = bound - Stopwatch.GetElapsedTime(started);
+                    if (remaining <= TimeSpan.Zero)
+                    {
+                        // The back-off overran the deadline (timers fire late on a busy machine): no time is left for a
+                        // try, and none is sent, so no endpoint is blamed for a timeout it never had a chance to meet.
+                        await FailAsync(context, logger, StatusCodes.Status504GatewayTimeout, MeshReasons.UpstreamTimeout, RouteTimeoutSentence(bound, cluster), cluster).ConfigureAwait(false);
+                        return;
+                    }
+
                     boundByRoute = tryTimeout is not { } perTry || perTry >= remaining;
                     tryTimeout = boundByRoute ? remaining : tryTimeout;
                 }
