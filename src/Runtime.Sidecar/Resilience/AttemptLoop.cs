@@ -72,8 +72,12 @@ internal static partial class AttemptLoop
                     admission = default;
                 }
 
-                // Outlier detection sees every try: the one place where a try's endpoint and result are both known.
-                cluster.Resilience?.Record(endpoint, result.Outcome, result.StatusCode);
+                // Outlier detection sees every try: the one place where a try's endpoint and result are both known. A
+                // forwarder refusal never reached the endpoint, so it says nothing about it.
+                if (!AttemptFailures.IsForwarderRefusal(result))
+                {
+                    cluster.Resilience?.Record(endpoint, result.Outcome, result.StatusCode);
+                }
                 if (result.IsSuccess)
                 {
                     return;
@@ -234,6 +238,14 @@ internal static partial class AttemptLoop
     private static Task FailAsync(HttpContext context, ILogger logger, ForwardResult result, AttemptFailure failure, AttemptContext attempts, MeshEndpoint endpoint, Cluster cluster)
     {
         var at = string.Create(CultureInfo.InvariantCulture, $"{endpoint.Address}:{endpoint.Port}");
+        if (attempts.Retries > 0 && failure == AttemptFailure.PerTryTimeout)
+        {
+            // As Envoy: a last try that timed out answers 504 (flags UT and URX there), whatever the earlier tries did.
+            var tries = attempts.Retries + 1;
+            var sentence = string.Create(CultureInfo.InvariantCulture, $"upstream per-try timeout after {Milliseconds(attempts.Policy.PerTryTimeout)} for {Describe(cluster)} at {at}; retry limit exceeded after {tries} tries");
+            return FailAsync(context, logger, StatusCodes.Status504GatewayTimeout, MeshReasons.UpstreamTimeout, sentence, cluster);
+        }
+
         if (attempts.Retries > 0 && failure != AttemptFailure.None)
         {
             var tries = attempts.Retries + 1;

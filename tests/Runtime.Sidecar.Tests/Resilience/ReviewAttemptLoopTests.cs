@@ -135,6 +135,41 @@ public sealed class ReviewAttemptLoopTests
         AssertReleased(resilience, context, body);
     }
 
+    [Fact]
+    public async Task RunAsync_EveryTryHitsItsPerTryTimeout_Answers504UpstreamTimeout()
+    {
+        var resilience = Resilience();
+        var context = Context();
+        var body = context.Request.Body;
+        var retries = new HttpRetry { Attempts = 2, RetryOn = "5xx", PerTryTimeout = ReviewResilienceTests.Duration(100), Backoff = ReviewResilienceTests.Duration(1) };
+
+        var status = await RunAsync(resilience, context, null, TimeSpan.Zero, retries, (_, _) => PerTryTimeout(), (_, _) => PerTryTimeout(), (_, _) => PerTryTimeout());
+
+        Assert.Equal((504, "UT"), (status, context.Response.Headers[ForwardErrorWriter.ReasonHeader].ToString()));
+        Assert.Contains("per-try timeout after 100ms", Written(context), StringComparison.Ordinal);
+        Assert.Contains("after 3 tries", Written(context), StringComparison.Ordinal);
+        AssertReleased(resilience, context, body);
+    }
+
+    [Fact]
+    public async Task RunAsync_ForwarderRefusesTheRequest_OutlierDetectionDoesNotBlameTheEndpoint()
+    {
+        // Extended CONNECT is refused by the forwarder before any connection: a caller repeating it must not eject endpoints.
+        var resilience = Resilience(new OutlierDetection { Consecutive5xxErrors = 1, MaxEjectionPercent = 100 });
+        var context = Context();
+        var body = context.Request.Body;
+
+        var status = await RunAsync(resilience, context, null, (_, _) => new ForwardResult(ForwardOutcome.UpstreamReset, 501, new NotSupportedException("extended CONNECT"), "extended CONNECT not supported"));
+
+        Assert.Equal(501, status);
+        Assert.All(resilience.Describe().Endpoints, e => Assert.Equal((false, 0), (e.Ejected, e.Consecutive5xx)));
+        AssertReleased(resilience, context, body);
+    }
+
+    private static ForwardResult PerTryTimeout() => new(ForwardOutcome.UpstreamTimeout, 504, new TaskCanceledException("per-try timeout"), "timeout");
+
+    private static string Written(HttpContext context) => System.Text.Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray());
+
     private static async Task<(int Status, ClusterResilience Resilience, HttpContext Context, Stream Body)> RunAsync(
         TimeSpan? routeTimeout, params Func<ForwardRequest, ClusterResilience, ForwardResult>[] tries)
     {
@@ -148,12 +183,15 @@ public sealed class ReviewAttemptLoopTests
     private static Task<int> RunAsync(ClusterResilience resilience, HttpContext context, TimeSpan? routeTimeout, params Func<ForwardRequest, ClusterResilience, ForwardResult>[] tries) =>
         RunAsync(resilience, context, routeTimeout, TimeSpan.Zero, tries);
 
-    private static async Task<int> RunAsync(ClusterResilience resilience, HttpContext context, TimeSpan? routeTimeout, TimeSpan stall, params Func<ForwardRequest, ClusterResilience, ForwardResult>[] tries)
+    private static Task<int> RunAsync(ClusterResilience resilience, HttpContext context, TimeSpan? routeTimeout, TimeSpan stall, params Func<ForwardRequest, ClusterResilience, ForwardResult>[] tries) =>
+        RunAsync(resilience, context, routeTimeout, stall, new HttpRetry { Attempts = 2, RetryOn = "5xx,connect-failure", Backoff = ReviewResilienceTests.Duration(1) }, tries);
+
+    private static async Task<int> RunAsync(ClusterResilience resilience, HttpContext context, TimeSpan? routeTimeout, TimeSpan stall, HttpRetry retries, params Func<ForwardRequest, ClusterResilience, ForwardResult>[] tries)
     {
         var cluster = ReviewResilienceTests.Attached(resilience, Two);
         var actions = new RouteActions
         {
-            RetryPolicy = RetryPolicy.Compile(new HttpRetry { Attempts = 2, RetryOn = "5xx,connect-failure", Backoff = ReviewResilienceTests.Duration(1) }),
+            RetryPolicy = RetryPolicy.Compile(retries),
         };
         var view = new RequestView("POST", "http", "reviews", "/", "", _ => null, "127.0.0.1");
         var endpoint = cluster.Balancer.Pick(view)!;
@@ -176,11 +214,12 @@ public sealed class ReviewAttemptLoopTests
         return context.Response.StatusCode;
     }
 
-    private static ClusterResilience Resilience()
+    private static ClusterResilience Resilience(OutlierDetection? outlier = null)
     {
         var resilience = new ClusterResilience(Key, TimeProvider.System, new ConnectionPoolClients(), NullLogger.Instance);
         resilience.Apply(0, new TrafficPolicy
         {
+            OutlierDetection = outlier,
             ConnectionPool = new ConnectionPoolSettings
             {
                 Tcp = new TcpConnectionPool { MaxConnections = 1 },
