@@ -74,7 +74,13 @@ internal static partial class AttemptLoop
 
                 // Outlier detection sees every try: the one place where a try's endpoint and result are both known. A
                 // forwarder refusal never reached the endpoint, so it says nothing about it.
-                if (!AttemptFailures.IsForwarderRefusal(result))
+                // A timeout after the response started counts as the response the endpoint gave (as Envoy, which records
+                // a timeout only while awaiting headers): long streams cut by the route timeout eject no one.
+                if (result is { Outcome: ForwardOutcome.UpstreamTimeout, ResponseStarted: true })
+                {
+                    cluster.Resilience?.Record(endpoint, ForwardOutcome.Success, result.StatusCode);
+                }
+                else if (!AttemptFailures.IsForwarderRefusal(result))
                 {
                     cluster.Resilience?.Record(endpoint, result.Outcome, result.StatusCode);
                 }

@@ -166,6 +166,20 @@ public sealed class ReviewAttemptLoopTests
         AssertReleased(resilience, context, body);
     }
 
+    [Fact]
+    public async Task RunAsync_TimeoutAfterTheResponseStarted_CountsTheResponseNotAFailure()
+    {
+        // A stream cut by the route timeout after a 200 started: the endpoint answered, as Envoy records it.
+        var resilience = Resilience(new OutlierDetection { Consecutive5xxErrors = 1, MaxEjectionPercent = 100 });
+        var context = Context();
+        var body = context.Request.Body;
+
+        await RunAsync(resilience, context, null, (_, _) => new ForwardResult(ForwardOutcome.UpstreamTimeout, 200, new TaskCanceledException("route timeout"), "upstream response body interrupted") { ResponseStarted = true });
+
+        Assert.All(resilience.Describe().Endpoints, e => Assert.Equal((false, 0, 0), (e.Ejected, e.Consecutive5xx, e.ConsecutiveGateway)));
+        AssertReleased(resilience, context, body);
+    }
+
     private static ForwardResult PerTryTimeout() => new(ForwardOutcome.UpstreamTimeout, 504, new TaskCanceledException("per-try timeout"), "timeout");
 
     private static string Written(HttpContext context) => System.Text.Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray());
