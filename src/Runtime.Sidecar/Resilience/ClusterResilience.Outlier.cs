@@ -180,7 +180,13 @@ internal sealed partial class ClusterResilience
                     return;
                 }
 
-                state.Multiplier++;
+                // Envoy stops raising the multiplier once base × multiplier passes the cap by a base time, so an
+                // endpoint back from a long bad spell earns back short ejections in a few healthy intervals.
+                if ((double)settings.BaseEjectionTime.Ticks * state.Multiplier < settings.MaxEjectionTime.Ticks + settings.BaseEjectionTime.Ticks)
+                {
+                    state.Multiplier++;
+                }
+
                 state.TotalEjections++;
                 duration = settings.EjectionTime(state.Multiplier);
                 state.EjectedAt = now;
