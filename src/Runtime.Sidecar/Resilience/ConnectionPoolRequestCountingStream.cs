@@ -119,7 +119,7 @@ internal sealed class ConnectionPoolRequestCountingStream(Stream inner, int maxR
         await inner.WriteAsync(buffer[split..], cancellationToken).ConfigureAwait(false);
     }
 
-    // "METHOD SP target": a token of letters, one space, then an origin-form, asterisk or absolute-form target.
+    // "METHOD SP target": a token of letters, one space, then an origin-form, asterisk, absolute-form or authority target.
     private static bool StartsRequestLine(ReadOnlySpan<byte> buffer)
     {
         var i = 0;
@@ -129,7 +129,7 @@ internal sealed class ConnectionPoolRequestCountingStream(Stream inner, int maxR
         }
 
         return i > 0 && i + 1 < buffer.Length && buffer[i] == (byte)' '
-            && buffer[i + 1] is (byte)'/' or (byte)'*' or (>= (byte)'a' and <= (byte)'z');
+            && buffer[i + 1] is (byte)'/' or (byte)'*' or (>= (byte)'a' and <= (byte)'z') or (>= (byte)'0' and <= (byte)'9');
     }
 
     // Where to insert the header in this write (just after the request line's CRLF), or -1.
