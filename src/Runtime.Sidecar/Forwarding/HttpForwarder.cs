@@ -77,7 +77,8 @@ internal sealed partial class HttpForwarder : IHttpForwarder, IDisposable
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, cancellationToken);
         if (request.Timeout is { } timeout)
         {
-            cancellation.CancelAfter(timeout);
+            // A deadline already past times out at once: CancelAfter reads -1 ms as "never" and throws below it.
+            cancellation.CancelAfter(timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero);
         }
 
         var message = CreateRequestMessage(context, request, isUpgrade, cancellation.Token, out var content);

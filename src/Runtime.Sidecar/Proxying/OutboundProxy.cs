@@ -91,7 +91,7 @@ internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder f
         // Fault injection sits after routing and before the endpoint is picked, as Envoy's fault filter before its router.
         if (actions.FaultPolicy is { } fault)
         {
-            var faulted = FaultInjection.ApplyAsync(context, fault, Describe(forward.Target.Cluster), logger);
+            var faulted = FaultInjection.ApplyAsync(context, fault, forward.Target.Cluster, logger);
             if (!faulted.IsCompletedSuccessfully)
             {
                 return SendAfterFaultAsync(faulted, context, state, view, forward, corsHeaders);

@@ -148,6 +148,12 @@ internal sealed class AttemptContext : IUpstreamResponseCheck, IDisposable
             // Tells the peer sidecar to hand the request to its app as HTTP/1.1, the protocol the caller spoke.
             editor.Set(MeshHeaders.UpgradedFromHttp1, "1");
         }
+        else
+        {
+            // Only this sidecar may say so: an app that sets the marker would make the peer hand an HTTP/2 request
+            // (gRPC) to its app as HTTP/1.1.
+            editor.Remove(MeshHeaders.UpgradedFromHttp1);
+        }
     }
 
     /// <summary>The route's response header edits, CORS headers and affinity cookie (<see cref="ForwardRequest.ResponseHeaders"/>).</summary>

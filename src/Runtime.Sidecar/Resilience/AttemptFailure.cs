@@ -36,10 +36,20 @@ internal static class AttemptFailures
             ForwardOutcome.ConnectFailure => AttemptFailure.ConnectFailure,
             ForwardOutcome.UpstreamTimeout => AttemptFailure.PerTryTimeout,
             // 501 is the forwarder refusing what it cannot forward (extended CONNECT): no upstream failed, nothing to retry.
-            ForwardOutcome.UpstreamReset when result.StatusCode == 501 => AttemptFailure.None,
+            _ when IsForwarderRefusal(result) => AttemptFailure.None,
             ForwardOutcome.UpstreamReset => IsRefusedStream(result.Error) ? AttemptFailure.RefusedStream : AttemptFailure.Reset,
             _ => AttemptFailure.None,
         };
+    }
+
+    /// <summary>
+    /// Whether <paramref name="result"/> is the forwarder refusing what it cannot forward (501, extended CONNECT):
+    /// nothing was sent, so no endpoint failed.
+    /// </summary>
+    public static bool IsForwarderRefusal(ForwardResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.Outcome == ForwardOutcome.UpstreamReset && result.StatusCode == 501;
     }
 
     /// <summary>Words for a failure, for the one-line error body and the log.</summary>

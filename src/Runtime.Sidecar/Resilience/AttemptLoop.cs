@@ -72,8 +72,18 @@ internal static partial class AttemptLoop
                     admission = default;
                 }
 
-                // Outlier detection sees every try: the one place where a try's endpoint and result are both known.
-                cluster.Resilience?.Record(endpoint, result.Outcome, result.StatusCode);
+                // Outlier detection sees every try: the one place where a try's endpoint and result are both known. A
+                // forwarder refusal never reached the endpoint, so it says nothing about it.
+                // A timeout after the response started counts as the response the endpoint gave (as Envoy, which records
+                // a timeout only while awaiting headers): long streams cut by the route timeout eject no one.
+                if (result is { Outcome: ForwardOutcome.UpstreamTimeout, ResponseStarted: true })
+                {
+                    cluster.Resilience?.Record(endpoint, ForwardOutcome.Success, result.StatusCode);
+                }
+                else if (!AttemptFailures.IsForwarderRefusal(result))
+                {
+                    cluster.Resilience?.Record(endpoint, result.Outcome, result.StatusCode);
+                }
                 if (result.IsSuccess)
                 {
                     return;
@@ -152,6 +162,14 @@ internal static partial class AttemptLoop
                 if (routeTimeout is { } bound)
                 {
                     var remaining = bound - Stopwatch.GetElapsedTime(started);
+                    if (remaining <= TimeSpan.Zero)
+                    {
+                        // The back-off overran the deadline (timers fire late on a busy machine): no time is left for a
+                        // try, and none is sent, so no endpoint is blamed for a timeout it never had a chance to meet.
+                        await FailAsync(context, logger, StatusCodes.Status504GatewayTimeout, MeshReasons.UpstreamTimeout, RouteTimeoutSentence(bound, cluster), cluster).ConfigureAwait(false);
+                        return;
+                    }
+
                     boundByRoute = tryTimeout is not { } perTry || perTry >= remaining;
                     tryTimeout = boundByRoute ? remaining : tryTimeout;
                 }
@@ -234,6 +252,14 @@ internal static partial class AttemptLoop
     private static Task FailAsync(HttpContext context, ILogger logger, ForwardResult result, AttemptFailure failure, AttemptContext attempts, MeshEndpoint endpoint, Cluster cluster)
     {
         var at = string.Create(CultureInfo.InvariantCulture, $"{endpoint.Address}:{endpoint.Port}");
+        if (attempts.Retries > 0 && failure == AttemptFailure.PerTryTimeout)
+        {
+            // As Envoy: a last try that timed out answers 504 (flags UT and URX there), whatever the earlier tries did.
+            var tries = attempts.Retries + 1;
+            var sentence = string.Create(CultureInfo.InvariantCulture, $"upstream per-try timeout after {Milliseconds(attempts.Policy.PerTryTimeout)} for {Describe(cluster)} at {at}; retry limit exceeded after {tries} tries");
+            return FailAsync(context, logger, StatusCodes.Status504GatewayTimeout, MeshReasons.UpstreamTimeout, sentence, cluster);
+        }
+
         if (attempts.Retries > 0 && failure != AttemptFailure.None)
         {
             var tries = attempts.Retries + 1;

@@ -112,7 +112,9 @@ internal sealed partial class ClusterResilience
         if (state is not null)
         {
             Interlocked.Decrement(ref state.InFlight);
-            if (http1 && Interlocked.Decrement(ref state.Http1InFlight) + 1 > Limits.MaxConnections)
+            // A push that removed the endpoint (or removed and re-added it, giving it a new state) recounted the pending
+            // requests without this one's: releasing it must not take a place another endpoint's waiting request holds.
+            if (http1 && Interlocked.Decrement(ref state.Http1InFlight) + 1 > Limits.MaxConnections && IsCurrent(state))
             {
                 DecrementPending();
             }
@@ -123,6 +125,9 @@ internal sealed partial class ClusterResilience
     }
 
     internal void ExitRetry() => Interlocked.Decrement(ref _retries);
+
+    private bool IsCurrent(ClusterResilienceEndpoint state) =>
+        Volatile.Read(ref _endpoints).TryGetValue((state.Address, state.Port), out var current) && ReferenceEquals(current, state);
 
     private ConnectionPoolClient? RentClient()
     {

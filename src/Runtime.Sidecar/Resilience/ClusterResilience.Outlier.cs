@@ -8,8 +8,8 @@ namespace Runtime.Sidecar.Resilience;
 /// Outlier detection with Envoy's semantics: consecutive 5xx, consecutive gateway errors (502/503/504) and, with
 /// <c>splitExternalLocalOriginErrors</c>, consecutive local-origin failures (connect failure, reset, timeout seen by
 /// this sidecar). Without the split, a local-origin failure counts as both a 5xx and a gateway error, as in Envoy.
-/// An endpoint is ejected as soon as a counter reaches its threshold (unless <c>maxEjectionPercent</c> of the
-/// endpoints are already ejected); an ejection lasts <c>baseEjectionTime</c> × the ejection multiplier (capped at
+/// An endpoint is ejected as soon as a counter reaches its threshold (unless that would put more than
+/// <c>maxEjectionPercent</c> of the endpoints out; the first ejection is always allowed); an ejection lasts <c>baseEjectionTime</c> × the ejection multiplier (capped at
 /// Envoy's 300 s or the base time), and readmission happens at the first interval sweep after that. Each sweep in
 /// which an endpoint is not ejected lowers its multiplier by one, so an endpoint that stays healthy earns back short
 /// ejections, as in Envoy.
@@ -162,9 +162,10 @@ internal sealed partial class ClusterResilience
         {
             var endpoints = Volatile.Read(ref _endpoints);
             var ejected = endpoints.Values.Count(e => Volatile.Read(ref e.Ejected));
-            // Envoy's rule: eject while the ejected share is below the maximum (so one endpoint of a small cluster
-            // can always go at the default 10 %).
-            if (ejected * 100 >= settings.MaxEjectionPercent * endpoints.Count)
+            // Envoy's rule: eject only if the ejected share, this endpoint included, stays within the maximum; the
+            // first ejection is always allowed (Envoy's always_eject_one_host), so one endpoint of a small cluster can
+            // go at the default 10 %.
+            if (ejected > 0 && (ejected + 1) * 100 > settings.MaxEjectionPercent * endpoints.Count)
             {
                 LogEjectionRefused(_logger, Key, state.Address, state.Port, reason, ejected, settings.MaxEjectionPercent);
                 return;
@@ -179,7 +180,13 @@ internal sealed partial class ClusterResilience
                     return;
                 }
 
-                state.Multiplier++;
+                // Envoy stops raising the multiplier once base × multiplier passes the cap by a base time, so an
+                // endpoint back from a long bad spell earns back short ejections in a few healthy intervals.
+                if ((double)settings.BaseEjectionTime.Ticks * state.Multiplier < settings.MaxEjectionTime.Ticks + settings.BaseEjectionTime.Ticks)
+                {
+                    state.Multiplier++;
+                }
+
                 state.TotalEjections++;
                 duration = settings.EjectionTime(state.Multiplier);
                 state.EjectedAt = now;

@@ -37,7 +37,7 @@ internal sealed class ClusterResilienceEndpoint(string address, int port)
     /// <summary>Whether the endpoint is ejected now.</summary>
     public bool Ejected;
 
-    /// <summary>The ejection-time multiplier: up by one per ejection, down by one per interval spent healthy.</summary>
+    /// <summary>The ejection-time multiplier: up by one per ejection (until past the cap), down by one per interval spent healthy.</summary>
     public int Multiplier;
 
     /// <summary>Times this endpoint was ejected since the sidecar started.</summary>

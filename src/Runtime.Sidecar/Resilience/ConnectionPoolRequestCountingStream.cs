@@ -5,11 +5,12 @@ namespace Runtime.Sidecar.Resilience;
 /// <summary>
 /// Enforces <c>http.maxRequestsPerConnection</c> above 1 on an HTTP/1.1 upstream connection, which SocketsHttpHandler
 /// cannot do itself: it counts requests on this connection (HTTP/1.1 without pipelining alternates request and
-/// response, so a request starts at the first write after a read) and inserts <c>Connection: close</c> after the
+/// response, so a request starts at the first write after a read that opens with a request line; body writes interleave
+/// with the response read) and inserts <c>Connection: close</c> after the
 /// request line of the last allowed one. The upstream then closes the connection after that response and the handler
 /// never reuses it. Only for cleartext HTTP/1.1: TLS or HTTP/2 bytes are never touched (see
-/// <see cref="ConnectionPoolConnector"/>). A request that writes again after reading (<c>Expect: 100-continue</c>)
-/// counts twice, so such connections close early, never late.
+/// <see cref="ConnectionPoolConnector"/>). Body writes after a read (the handler reads the response while the body
+/// streams, and after <c>Expect: 100-continue</c>) are neither counted nor edited.
 /// </summary>
 internal sealed class ConnectionPoolRequestCountingStream(Stream inner, int maxRequests) : Stream
 {
@@ -118,15 +119,34 @@ internal sealed class ConnectionPoolRequestCountingStream(Stream inner, int maxR
         await inner.WriteAsync(buffer[split..], cancellationToken).ConfigureAwait(false);
     }
 
+    // "METHOD SP target": a token of letters, one space, then an origin-form, asterisk, absolute-form or authority target.
+    private static bool StartsRequestLine(ReadOnlySpan<byte> buffer)
+    {
+        var i = 0;
+        while (i < buffer.Length && buffer[i] is >= (byte)'A' and <= (byte)'Z' or (byte)'-' or (byte)'_')
+        {
+            i++;
+        }
+
+        return i > 0 && i + 1 < buffer.Length && buffer[i] == (byte)' '
+            && buffer[i + 1] is (byte)'/' or (byte)'*' or (>= (byte)'a' and <= (byte)'z') or (>= (byte)'0' and <= (byte)'9');
+    }
+
     // Where to insert the header in this write (just after the request line's CRLF), or -1.
     private int Split(int length, ReadOnlySpan<byte> buffer)
     {
-        if (_reading)
+        // SocketsHttpHandler reads the response while it still writes the request body, so a write after a read is a
+        // new request only if it opens with a request line; counting body writes would close connections early and
+        // put the Connection header inside a body.
+        if (_reading && length > 0)
         {
             _reading = false;
-            _started++;
-            _lookingForRequestLine = _started >= maxRequests;
-            _sawCr = false;
+            if (StartsRequestLine(buffer))
+            {
+                _started++;
+                _lookingForRequestLine = _started >= maxRequests;
+                _sawCr = false;
+            }
         }
 
         if (!_lookingForRequestLine)

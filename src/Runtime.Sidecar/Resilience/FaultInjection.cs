@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Runtime.Sidecar.Forwarding;
 using Runtime.Sidecar.Proxying;
+using Runtime.Sidecar.Routing;
 
 namespace Runtime.Sidecar.Resilience;
 
@@ -27,18 +28,19 @@ internal static partial class FaultInjection
     /// <summary>Applies <paramref name="fault"/>; returns true when the request is finished (aborted, or the client left).</summary>
     /// <param name="context">The downstream request.</param>
     /// <param name="fault">The route's fault policy.</param>
-    /// <param name="where">Names the route, for the sentence and the log (e.g. <c>reviews.default:9080</c>).</param>
+    /// <param name="cluster">The route's destination, named in the sentence and the log only when a fault is injected.</param>
     /// <param name="logger">Where the reason words are logged.</param>
-    public static ValueTask<bool> ApplyAsync(HttpContext context, FaultPolicy fault, string where, ILogger logger)
+    public static ValueTask<bool> ApplyAsync(HttpContext context, FaultPolicy fault, ClusterKey cluster, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(fault);
         if (fault.SampleDelay())
         {
-            return DelayThenAbortAsync(context, fault, where, logger);
+            return DelayThenAbortAsync(context, fault, OutboundProxy.Describe(cluster), logger);
         }
 
-        return fault.SampleAbort() ? AbortAsync(context, fault, where, logger) : ValueTask.FromResult(false);
+        // The cluster is described only for a request that is faulted: the others allocate nothing here.
+        return fault.SampleAbort() ? AbortAsync(context, fault, OutboundProxy.Describe(cluster), logger) : ValueTask.FromResult(false);
     }
 
     private static async ValueTask<bool> DelayThenAbortAsync(HttpContext context, FaultPolicy fault, string where, ILogger logger)

@@ -14,7 +14,7 @@ namespace Runtime.Sidecar.Resilience;
 /// <param name="Interval">How often ejections are reviewed (readmission, backoff decay). Default 10 s.</param>
 /// <param name="BaseEjectionTime">The first ejection's length; the n-th lasts n times this. Default 30 s.</param>
 /// <param name="MaxEjectionTime">The cap on an ejection's length: Envoy's <c>max_ejection_time</c> (300 s), or the base time if longer.</param>
-/// <param name="MaxEjectionPercent">No new ejection while this share of endpoints (or more) is ejected. Default 10.</param>
+/// <param name="MaxEjectionPercent">No ejection that would put more than this share of endpoints out (the first is always allowed). Default 10.</param>
 /// <param name="MinHealthPercent">Below this share of non-ejected endpoints the cluster panics and uses all. Default 0 (never).</param>
 /// <param name="MinRequestVolume">Mesh extension: requests an endpoint must have seen in the current interval before it can be ejected. Default 0.</param>
 internal sealed record OutlierSettings(
