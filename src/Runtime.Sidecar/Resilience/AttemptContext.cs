@@ -95,7 +95,7 @@ internal sealed class AttemptContext : IUpstreamResponseCheck, IDisposable
     public int Retries { get; private set; }
 
     /// <summary>The check the forwarder should run on each response: this, or null when no response can be retried.</summary>
-    public IUpstreamResponseCheck? RetryCheck => _retriable && Policy.RetriesResponses ? this : null;
+    public IUpstreamResponseCheck? RetryCheck => _retriable && (Policy.RetriesResponses || Body is not null) ? this : null;
 
     /// <summary>
     /// Whether one more retry may be sent: the request is retriable, retries remain, the body can be sent again, and
@@ -116,7 +116,17 @@ internal sealed class AttemptContext : IUpstreamResponseCheck, IDisposable
     }
 
     /// <inheritdoc />
-    public bool ShouldRetry(HttpResponseMessage response) => Policy.IsRetriable(response, _retriableHeaderNames) && CanRetry();
+    public bool ShouldRetry(HttpResponseMessage response)
+    {
+        if (Policy.RetriesResponses && Policy.IsRetriable(response, _retriableHeaderNames) && CanRetry())
+        {
+            return true;
+        }
+
+        // This response is relayed, so no try follows: stop keeping the body (a stream may go on for hours).
+        Body?.StopKeeping();
+        return false;
+    }
 
     /// <summary>Whether a try that failed with <paramref name="failure"/> may be retried.</summary>
     public bool ShouldRetry(AttemptFailure failure) => failure != AttemptFailure.None && Policy.IsRetriable(failure) && CanRetry();

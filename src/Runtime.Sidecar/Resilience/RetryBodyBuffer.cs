@@ -25,6 +25,7 @@ internal sealed class RetryBodyBuffer : Stream
     private int _length;
     private int _position;
     private bool _overflowed;
+    private volatile bool _stopRequested;
 
     /// <summary>Wraps the downstream body.</summary>
     public RetryBodyBuffer(Stream inner)
@@ -61,6 +62,13 @@ internal sealed class RetryBodyBuffer : Stream
         set => throw new NotSupportedException();
     }
 
+    /// <summary>
+    /// Asks the buffer to stop keeping: a response is being relayed, so no try will follow and the kept bytes are
+    /// dead weight (a long gRPC stream would otherwise hold them until it ends). Safe to call from the response
+    /// side while the body copy runs: the copy releases the buffer on its next read past the kept bytes.
+    /// </summary>
+    public void StopKeeping() => _stopRequested = true;
+
     /// <summary>Starts the body again from its first byte, for the next try.</summary>
     public void Rewind()
     {
@@ -81,6 +89,13 @@ internal sealed class RetryBodyBuffer : Stream
             _kept.AsMemory(_position, count).CopyTo(buffer);
             _position += count;
             return count;
+        }
+
+        if (_stopRequested && !_overflowed)
+        {
+            // Only the reading side touches the kept bytes, so the release happens here, never concurrently.
+            _overflowed = true;
+            Release();
         }
 
         var read = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);

@@ -23,6 +23,23 @@ public sealed class RetryBodyBufferTests
     }
 
     [Fact]
+    public async Task StopKeeping_WhileStreaming_ReleasesTheKeptBytesAndPassesTheRestThrough()
+    {
+        var body = RandomNumberGenerator.GetBytes(30_000);
+        using var buffer = new RetryBodyBuffer(new MemoryStream(body));
+        var first = new byte[10_000];
+        await buffer.ReadExactlyAsync(first);
+        Assert.Equal(10_000, buffer.KeptBytes);
+
+        buffer.StopKeeping();
+        var rest = await ReadAllAsync(buffer);
+
+        Assert.Equal(body, first.Concat(rest).ToArray());
+        Assert.Equal(0, buffer.KeptBytes);
+        Assert.False(buffer.CanReplay);
+    }
+
+    [Fact]
     public async Task Read_PastTheLimit_StopsKeepingAndRefusesRewind()
     {
         var body = RandomNumberGenerator.GetBytes(RetryBodyBuffer.Limit + 1);
