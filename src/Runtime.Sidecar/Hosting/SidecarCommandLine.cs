@@ -1,5 +1,6 @@
 using System.Globalization;
 using Runtime.Abstractions.CommandLine;
+using Runtime.Sidecar.Proxying;
 
 namespace Runtime.Sidecar.Hosting;
 
@@ -24,6 +25,7 @@ internal static class SidecarCommandLine
             new("--address", "MESH_ADDRESS", "IP address other sidecars reach this one at", "127.0.0.1", (o, v) => { o.Address = v; return null; }),
             new("--data-dir", "MESH_DATA_DIR", "local state: the last good config", "./.mesh-sidecar", (o, v) => { o.DataDir = v; return null; }),
             new("--instance", "MESH_INSTANCE", "instance name shown by meshctl proxy-status", "service-address-port", (o, v) => { o.Instance = v; return null; }),
+            new("--path-normalization", "MESH_PATH_NORMALIZATION", "request path normalization: STRICT, or Istio's NONE, BASE, MERGE_SLASHES, DECODE_AND_MERGE_SLASHES", "STRICT", ReadPathNormalization),
             new("--log-level", "MESH_LOG_LEVEL", "trace, debug, information, warning, error, critical or none", "information", (o, v) => FlagValues.ReadLogLevel(v, l => o.LogLevel = l)),
         ]);
 
@@ -36,6 +38,26 @@ internal static class SidecarCommandLine
         }
 
         options.ControlPlanes.Add(uri);
+        return null;
+    }
+
+    private static string? ReadPathNormalization(SidecarOptions options, string value)
+    {
+        CanonicalPathMode? mode = value.Trim().ToUpperInvariant() switch
+        {
+            "STRICT" => CanonicalPathMode.Strict,
+            "NONE" => CanonicalPathMode.None,
+            "BASE" => CanonicalPathMode.Base,
+            "MERGE_SLASHES" => CanonicalPathMode.MergeSlashes,
+            "DECODE_AND_MERGE_SLASHES" => CanonicalPathMode.DecodeAndMergeSlashes,
+            _ => null,
+        };
+        if (mode is null)
+        {
+            return "is not one of STRICT, NONE, BASE, MERGE_SLASHES, DECODE_AND_MERGE_SLASHES";
+        }
+
+        options.PathNormalization = mode.Value;
         return null;
     }
 

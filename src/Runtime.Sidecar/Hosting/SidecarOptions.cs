@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Runtime.Sidecar.Proxying;
 
 namespace Runtime.Sidecar.Hosting;
 
@@ -40,6 +41,13 @@ public sealed class SidecarOptions
 
     /// <summary>Instance name shown in proxy-status; default <c>service-address-inboundport</c>.</summary>
     public string? Instance { get; set; }
+
+    /// <summary>
+    /// How request paths are normalized for authorization, routing and forwarding. Default
+    /// <see cref="CanonicalPathMode.Strict"/> (stricter than Istio's default BASE); Istio's NONE, BASE,
+    /// MERGE_SLASHES and DECODE_AND_MERGE_SLASHES are offered for compatibility.
+    /// </summary>
+    public CanonicalPathMode PathNormalization { get; set; } = CanonicalPathMode.Strict;
 
     /// <summary>Minimum log level. Default information.</summary>
     public LogLevel LogLevel { get; set; } = LogLevel.Information;

@@ -22,12 +22,21 @@ internal sealed class InboundProxy(SidecarOptions options, IHttpForwarder forwar
             return;
         }
 
+        // --- canonical path step (issue 5): validate once, keep the canonical request as a feature, forward its path.
+        if (CanonicalRequest.TryCreate(context, options.PathNormalization, out var invalid) is not { } canonical)
+        {
+            await ForwardErrorWriter.TryWriteAsync(context, StatusCodes.Status400BadRequest, MeshReasons.BadRequest, invalid!, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+        // --- end canonical path step
+
         var client = context.Connection.RemoteIpAddress?.ToString();
         // h2UpgradePolicy UPGRADE made the caller's sidecar send an HTTP/1.1 request as h2c: the app gets HTTP/1.1.
         var upgraded = context.Request.Headers.ContainsKey(MeshHeaders.UpgradedFromHttp1);
         var request = new ForwardRequest
         {
             Destination = _app,
+            PathAndQuery = canonical.PathAndQuery,
             Version = upgraded ? System.Net.HttpVersion.Version11 : null,
             RequestHeaders = editor =>
             {

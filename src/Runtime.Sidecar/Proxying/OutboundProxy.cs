@@ -7,6 +7,7 @@ using Microsoft.Net.Http.Headers;
 using Runtime.Abstractions.Discovery;
 using Runtime.Sidecar.Configuration;
 using Runtime.Sidecar.Forwarding;
+using Runtime.Sidecar.Hosting;
 using Runtime.Sidecar.Resilience;
 using Runtime.Sidecar.Routing;
 
@@ -17,7 +18,7 @@ namespace Runtime.Sidecar.Proxying;
 /// so a config swap mid-request cannot change its route), picks an endpoint and forwards to that endpoint's
 /// sidecar. Every response the mesh generates itself carries <c>x-mesh-reason</c> and says why.
 /// </summary>
-internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder forwarder, ILogger<OutboundProxy> logger)
+internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder forwarder, SidecarOptions options, ILogger<OutboundProxy> logger)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -28,7 +29,7 @@ internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder f
             return;
         }
 
-        if (RequestTarget.Read(context.Request, out var problem) is not { } target)
+        if (RequestTarget.Read(context, options.PathNormalization, out var problem) is not { } target)
         {
             await ForwardErrorWriter.TryWriteAsync(context, StatusCodes.Status400BadRequest, MeshReasons.BadRequest, problem!, context.RequestAborted).ConfigureAwait(false);
             return;
@@ -39,7 +40,7 @@ internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder f
             context.Request.Method,
             context.Request.Scheme,
             target.Authority,
-            target.Path.Value ?? "/",
+            target.Path,
             target.Query,
             name => headers.TryGetValue(name, out var value) ? value.ToString() : null,
             context.Connection.RemoteIpAddress?.ToString() ?? "");

@@ -5,26 +5,33 @@ namespace Runtime.Sidecar.Proxying;
 /// <summary>
 /// Where an app's outbound request is headed, read once at the edge. Apps address a service three ways: an
 /// HTTP-proxy absolute URI (<c>GET http://reviews/x</c>, Kestrel then sets Host from it), a <c>Host</c> header,
-/// or Dapr's <c>/v1.0/invoke/&lt;service&gt;/method/&lt;path&gt;</c>. The path is Kestrel's normalized path
-/// (dot segments removed, percent-decoding done once), so routing and forwarding see the same thing.
+/// or Dapr's <c>/v1.0/invoke/&lt;service&gt;/method/&lt;path&gt;</c>. The path is the canonical path
+/// (<see cref="CanonicalPath"/>), computed once from the raw target, so routing and forwarding see the same thing.
 /// </summary>
 /// <param name="Authority">The addressed service, with a port when one was given.</param>
-/// <param name="Path">The canonical path (decoded, as routing matches it).</param>
+/// <param name="Path">The canonical path (percent-encoded where it must be), matched and forwarded as is.</param>
 /// <param name="Query">The raw query, without <c>?</c>.</param>
-internal readonly record struct RequestTarget(string Authority, PathString Path, string Query)
+internal readonly record struct RequestTarget(string Authority, string Path, string Query)
 {
-    private const string InvokePrefix = "/v1.0/invoke/";
+    private const string InvokePrefix = "/v1.0/invoke";
 
-    /// <summary>Reads the target, or returns the reason the request does not name one.</summary>
-    public static RequestTarget? Read(HttpRequest request, out string? problem)
+    /// <summary>
+    /// Validates the request (<see cref="CanonicalRequest.TryCreate"/>: method, header names, canonical path) and
+    /// reads the target, or returns the reason for a 400.
+    /// </summary>
+    public static RequestTarget? Read(HttpContext context, CanonicalPathMode mode, out string? problem)
     {
-        problem = null;
-        var query = request.QueryString.HasValue ? request.QueryString.Value![1..] : "";
-        var path = request.Path;
-        if (path.StartsWithSegments(InvokePrefix.TrimEnd('/'), StringComparison.OrdinalIgnoreCase, out var rest))
+        if (CanonicalRequest.TryCreate(context, mode, out problem) is not { } canonical)
         {
-            // rest = "/<service>/method/<path>"
-            var value = rest.Value ?? "";
+            return null;
+        }
+
+        var query = canonical.Query;
+        var path = canonical.Path;
+        if (path.StartsWith(InvokePrefix, StringComparison.OrdinalIgnoreCase) && (path.Length == InvokePrefix.Length || path[InvokePrefix.Length] == '/'))
+        {
+            // value = "/<service>/method/<path>"
+            var value = path[InvokePrefix.Length..];
             if (value.Length < 2)
             {
                 problem = "a Dapr-style call must look like /v1.0/invoke/<service>/method/<path>";
@@ -34,7 +41,8 @@ internal readonly record struct RequestTarget(string Authority, PathString Path,
             var slash = value.IndexOf('/', 1);
             var service = slash < 0 ? value.TrimStart('/') : value[1..slash];
             var remainder = slash < 0 ? "" : value[slash..];
-            if (service.Length == 0 || !remainder.StartsWith("/method", StringComparison.OrdinalIgnoreCase))
+            if (service.Length == 0 || !remainder.StartsWith("/method", StringComparison.OrdinalIgnoreCase)
+                || (remainder.Length > "/method".Length && remainder["/method".Length] != '/'))
             {
                 problem = "a Dapr-style call must look like /v1.0/invoke/<service>/method/<path>";
                 return null;
@@ -42,15 +50,15 @@ internal readonly record struct RequestTarget(string Authority, PathString Path,
 
             if (!IsAuthority(service))
             {
-                problem = $"'{service}' is not a service name (a host, optionally with :port)";
+                problem = $"'{CanonicalPath.Printable(service)}' is not a service name (a host, optionally with :port)";
                 return null;
             }
 
             var method = remainder["/method".Length..];
-            return new RequestTarget(service, new PathString(method.Length == 0 ? "/" : method), query);
+            return new RequestTarget(service, method.Length == 0 ? "/" : method, query);
         }
 
-        var authority = request.Host.Value;
+        var authority = context.Request.Host.Value;
         if (string.IsNullOrEmpty(authority))
         {
             problem = "the request names no service: send it as a proxy request (HTTP_PROXY), with a Host header, or to /v1.0/invoke/<service>/method/<path>";
@@ -59,11 +67,11 @@ internal readonly record struct RequestTarget(string Authority, PathString Path,
 
         if (!IsAuthority(authority))
         {
-            problem = $"'{authority}' is not a host, optionally with :port";
+            problem = $"'{CanonicalPath.Printable(authority)}' is not a host, optionally with :port";
             return null;
         }
 
-        return new RequestTarget(authority, path.HasValue ? path : new PathString("/"), query);
+        return new RequestTarget(authority, path, query);
     }
 
     /// <summary>
@@ -88,12 +96,9 @@ internal readonly record struct RequestTarget(string Authority, PathString Path,
     }
 
     /// <summary>
-    /// The path and query to send upstream, re-encoded from the canonical (decoded) path. A '%' in it is literal —
-    /// it came from "%25" — and is escaped again, so the upstream decodes exactly the path routing matched.
+    /// The path and query to send upstream: the (possibly rewritten) canonical path, already percent-encoded where
+    /// it must be, plus the original query. Nothing is decoded or re-encoded here, so the upstream sees exactly the
+    /// path that authorization and routing matched.
     /// </summary>
-    public static string PathAndQuery(string path, string query)
-    {
-        var encoded = new PathString(path.Replace("%", "%25", StringComparison.Ordinal)).ToUriComponent();
-        return query.Length == 0 ? encoded : encoded + "?" + query;
-    }
+    public static string PathAndQuery(string path, string query) => query.Length == 0 ? path : string.Concat(path, "?", query);
 }

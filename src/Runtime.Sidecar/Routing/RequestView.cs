@@ -2,7 +2,7 @@ namespace Runtime.Sidecar.Routing;
 
 /// <summary>
 /// The one canonical view of a request that routing and load balancing read, built once at the edge. The edge
-/// normalizes the path (no query, dot segments resolved) before it gets here; nothing in routing re-parses it.
+/// computes the canonical path (<c>Proxying.CanonicalPath</c>) before it gets here; nothing in routing re-parses it.
 /// </summary>
 internal readonly struct RequestView
 {
@@ -21,8 +21,8 @@ internal readonly struct RequestView
         Method = method;
         Scheme = scheme;
         Authority = authority;
-        (Host, var explicitPort) = SplitAuthority(authority);
-        Port = explicitPort ?? DefaultPort(scheme);
+        Host = CanonicalHost.ForMatching(authority);
+        Port = ExplicitPort(authority) ?? DefaultPort(scheme);
         Path = path;
         Query = query;
         Headers = headers ?? NoHeaders;
@@ -38,13 +38,13 @@ internal readonly struct RequestView
     /// <summary>Host and optional port as addressed.</summary>
     public string Authority { get; }
 
-    /// <summary>The authority's host, without the port.</summary>
+    /// <summary>The host for matching: lower-case, without the port or a trailing dot (<see cref="CanonicalHost"/>).</summary>
     public string Host { get; }
 
     /// <summary>The explicit port, or the scheme's default (80/443); null for an unknown scheme without a port.</summary>
     public int? Port { get; }
 
-    /// <summary>Normalized path, without the query.</summary>
+    /// <summary>The canonical path (see <c>Proxying.CanonicalPath</c>), without the query: matched and forwarded as is.</summary>
     public string Path { get; }
 
     /// <summary>Raw query without the leading <c>?</c>.</summary>
@@ -71,17 +71,17 @@ internal readonly struct RequestView
         : string.Equals(scheme, "http", StringComparison.OrdinalIgnoreCase) ? 80
         : null;
 
-    private static (string Host, int? Port) SplitAuthority(string authority)
+    private static int? ExplicitPort(string authority)
     {
         // IPv6 literals keep their brackets: "[::1]:8080".
         var colon = authority.LastIndexOf(':');
         if (colon < 0 || authority.IndexOf(']', colon) >= 0 || (authority.StartsWith('[') && authority.LastIndexOf(']') > colon))
         {
-            return (authority, null);
+            return null;
         }
 
         return int.TryParse(authority.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536
-            ? (authority[..colon], port)
-            : (authority, null);
+            ? port
+            : null;
     }
 }
