@@ -57,24 +57,32 @@ internal sealed class CanonicalRequest
     /// </summary>
     public static CanonicalRequest? TryCreate(HttpContext context, CanonicalPathMode mode, out string? problem)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        var request = context.Request;
-        problem = RequestValidation.CheckMethod(request.Method) ?? RequestValidation.CheckHeaderNames(request.Headers);
+        var target = Check(context, mode);
+        problem = target.Problem;
         if (problem is not null)
         {
             return null;
         }
 
-        var target = CanonicalPath.Normalize(RawTarget(context), mode);
-        if (!target.IsValid)
-        {
-            problem = target.Problem;
-            return null;
-        }
-
-        var canonical = new CanonicalRequest(request.Method, CanonicalHost.ForMatching(request.Host.Value ?? ""), target);
+        var canonical = new CanonicalRequest(context.Request.Method, CanonicalHost.ForMatching(context.Request.Host.Value ?? ""), target);
         context.Features.Set(canonical);
         return canonical;
+    }
+
+    /// <summary>
+    /// Validates the request (method, header names, target) and returns its canonical path and query, or the reason
+    /// for a 400, without keeping anything on the context (the outbound hot path needs no feature).
+    /// </summary>
+    public static CanonicalPathResult Check(HttpContext context, CanonicalPathMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var request = context.Request;
+        if ((RequestValidation.CheckMethod(request.Method) ?? RequestValidation.CheckHeaderNames(request.Headers)) is { } problem)
+        {
+            return CanonicalPathResult.Refused(problem);
+        }
+
+        return CanonicalPath.Normalize(RawTarget(context), mode);
     }
 
     /// <summary>The request target as the client sent it (origin-form, absolute-form, or HTTP/2 <c>:path</c>).</summary>

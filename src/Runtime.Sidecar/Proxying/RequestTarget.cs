@@ -16,12 +16,14 @@ internal readonly record struct RequestTarget(string Authority, string Path, str
     private const string InvokePrefix = "/v1.0/invoke";
 
     /// <summary>
-    /// Validates the request (<see cref="CanonicalRequest.TryCreate"/>: method, header names, canonical path) and
+    /// Validates the request (<see cref="CanonicalRequest.Check"/>: method, header names, canonical path) and
     /// reads the target, or returns the reason for a 400.
     /// </summary>
     public static RequestTarget? Read(HttpContext context, CanonicalPathMode mode, out string? problem)
     {
-        if (CanonicalRequest.TryCreate(context, mode, out problem) is not { } canonical)
+        var canonical = CanonicalRequest.Check(context, mode);
+        problem = canonical.Problem;
+        if (problem is not null)
         {
             return null;
         }
