@@ -116,6 +116,16 @@ public sealed class AdversarialPathMeshTests
             }
         }
 
+        // Host case variants, a trailing dot and an explicit default port match the same VirtualService.
+        foreach (var host in new[] { "WEB", "Web", "web.", "WEB.", "web:80", "Web.:80", "web.default.svc.cluster.local." })
+        {
+            var response = await SendAsync(client.OutboundAddress, "GET", "/public/..%2F%61dmin", host);
+            if (response.Status != 200 || response.Body != "adminapp /admin")
+            {
+                wrong.Add($"Host {host}: expected 200 'adminapp /admin', got {response.Status} '{response.Body}'");
+            }
+        }
+
         var nul = await SendAsync(client.OutboundAddress, "GET", "/admin%00", "web");
         Assert.True(wrong.Count == 0, string.Join("\n", wrong));
         Assert.Equal(400, nul.Status);
