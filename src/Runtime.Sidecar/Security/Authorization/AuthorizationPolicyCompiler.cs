@@ -2,6 +2,7 @@ using Runtime.Abstractions.Common;
 using Runtime.Abstractions.Discovery;
 using Runtime.Abstractions.Resources;
 using Runtime.Abstractions.Security;
+using Runtime.Abstractions.Validation;
 using Runtime.Sidecar.Routing;
 
 namespace Runtime.Sidecar.Security.Authorization;
@@ -38,10 +39,11 @@ internal static class AuthorizationPolicyCompiler
 
             var name = $"{ns}/{resource.Metadata.Name}";
             var bound = kind.Bind(resource.Spec);
-            if (bound.HasErrors || bound.Value is not AuthorizationPolicySpec spec)
+            var issues = bound.HasErrors ? bound.Issues : ManifestReader.Validate(resource);
+            if (bound.Value is not AuthorizationPolicySpec spec || issues.Any(i => i.Severity == IssueSeverity.Error))
             {
-                // Its selector is unknown, so it cannot be scoped: an unreadable policy denies rather than opens.
-                var errors = string.Join("; ", bound.Issues.Where(i => i.Severity == Abstractions.Validation.IssueSeverity.Error).Select(i => i.ToString()));
+                // The control plane refuses such a policy; if one arrives anyway it denies rather than opens.
+                var errors = string.Join("; ", issues.Where(i => i.Severity == IssueSeverity.Error).Select(i => i.ToString()));
                 problems.Add($"AuthorizationPolicy {name} is invalid and denies every request until fixed: {errors}");
                 compiled.Add(new CompiledPolicy(name, AuthorizationAction.Deny, [static _ => true]));
                 continue;

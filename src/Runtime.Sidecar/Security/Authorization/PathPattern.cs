@@ -3,7 +3,7 @@ namespace Runtime.Sidecar.Security.Authorization;
 /// <summary>
 /// AuthorizationPolicy <c>paths</c>: exact, prefix <c>/api/*</c>, suffix <c>*.png</c>, <c>*</c>, or a path template in
 /// which <c>{*}</c> matches exactly one non-empty segment and <c>{**}</c> one or more segments (Istio 1.22+).
-/// Paths are compared case-sensitively against the canonical path without its query.
+/// Paths are compared against the canonical path without its query, case-sensitively unless told otherwise.
 /// </summary>
 internal static class PathPattern
 {
@@ -11,19 +11,20 @@ internal static class PathPattern
     private const string ManySegments = "{**}";
 
     /// <summary>A predicate over canonical paths for <paramref name="pattern"/>.</summary>
-    public static Func<string, bool> Compile(string pattern)
+    public static Func<string, bool> Compile(string pattern, bool ignoreCase)
     {
         ArgumentNullException.ThrowIfNull(pattern);
         if (!pattern.Contains(OneSegment, StringComparison.Ordinal) && !pattern.Contains(ManySegments, StringComparison.Ordinal))
         {
-            return ValueMatch.Compile(pattern);
+            return ValueMatch.Compile(pattern, ignoreCase);
         }
 
         var segments = pattern.Split('/');
-        return path => Match(segments, 0, path.Split('/'), 0);
+        var comparison = ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        return path => Match(segments, 0, path.Split('/'), 0, comparison);
     }
 
-    private static bool Match(string[] pattern, int p, string[] path, int s)
+    private static bool Match(string[] pattern, int p, string[] path, int s, StringComparison comparison)
     {
         while (p < pattern.Length)
         {
@@ -32,7 +33,7 @@ internal static class PathPattern
                 // One or more segments, then the rest of the pattern (literals may follow, {**} never does).
                 for (var end = s + 1; end <= path.Length; end++)
                 {
-                    if (Match(pattern, p + 1, path, end) && AllNonEmpty(path, s, end))
+                    if (Match(pattern, p + 1, path, end, comparison) && AllNonEmpty(path, s, end))
                     {
                         return true;
                     }
@@ -46,7 +47,7 @@ internal static class PathPattern
                 return false;
             }
 
-            var matched = pattern[p] == OneSegment ? path[s].Length > 0 : string.Equals(pattern[p], path[s], StringComparison.Ordinal);
+            var matched = pattern[p] == OneSegment ? path[s].Length > 0 : string.Equals(pattern[p], path[s], comparison);
             if (!matched)
             {
                 return false;

@@ -82,8 +82,8 @@ internal sealed class RuleCompiler(string policy, AuthorizationAction action, Li
         var parts = new List<Func<AuthorizationRequest, bool>>();
         AddHosts(parts, operation.Hosts, operation.NotHosts);
         AddPorts(parts, r => r.DestinationPort, operation.Ports, operation.NotPorts, $"{path}.ports");
-        AddText(parts, r => r.Method, operation.Methods, operation.NotMethods, identity: false);
-        AddText(parts, r => r.Path, operation.Paths, operation.NotPaths, identity: false, PathPattern.Compile);
+        AddText(parts, r => r.Method, operation.Methods, operation.NotMethods, identity: false, widenCase: true);
+        AddText(parts, r => r.Path, operation.Paths, operation.NotPaths, identity: false, PathPattern.Compile, widenCase: true);
         return AllOf(parts);
     }
 
@@ -179,11 +179,13 @@ internal sealed class RuleCompiler(string policy, AuthorizationAction action, Li
     private static string ClaimText(JsonElement element) =>
         element.ValueKind == JsonValueKind.String ? element.GetString()! : element.GetRawText();
 
-    private void AddText(List<Func<AuthorizationRequest, bool>> parts, Func<AuthorizationRequest, string?> read, IReadOnlyList<string>? values, IReadOnlyList<string>? notValues, bool identity, Func<string, Func<string, bool>>? compile = null)
+    // widenCase, for methods and paths: the app may treat `delete` or `/Admin` like `DELETE` or `/admin`, so whatever
+    // makes the rule deny more ignores case (DENY values, ALLOW not-values) and the rest is exact.
+    private void AddText(List<Func<AuthorizationRequest, bool>> parts, Func<AuthorizationRequest, string?> read, IReadOnlyList<string>? values, IReadOnlyList<string>? notValues, bool identity, Func<string, bool, Func<string, bool>>? compile = null, bool widenCase = false)
     {
-        compile ??= static v => ValueMatch.Compile(v);
-        var positive = ValueMatch.AnyOf(values, compile);
-        var negative = ValueMatch.AnyOf(notValues, compile);
+        compile ??= static (v, ignoreCase) => ValueMatch.Compile(v, ignoreCase);
+        var positive = ValueMatch.AnyOf(values, v => compile(v, widenCase && _denyLike));
+        var negative = ValueMatch.AnyOf(notValues, v => compile(v, widenCase && !_denyLike));
         if (positive is null && negative is null)
         {
             return;
