@@ -44,14 +44,22 @@ internal sealed class IpBlock
     public bool Contains(IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        var bytes = Normalize(address).GetAddressBytes();
-        if (bytes.Length != _network.Length)
+        Span<byte> bytes = stackalloc byte[16];
+        if (!Normalize(address).TryWriteBytes(bytes, out var written) || written != _network.Length)
         {
             return false;
         }
 
-        var masked = Mask(bytes, _prefix);
-        return masked.AsSpan().SequenceEqual(_network);
+        for (var i = 0; i < written; i++)
+        {
+            var bits = Math.Clamp(_prefix - (i * 8), 0, 8);
+            if ((bytes[i] & (byte)(0xFF << (8 - bits))) != _network[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static IPAddress Normalize(IPAddress address) =>
