@@ -41,6 +41,8 @@ public sealed class AuthorizationSemanticsTests
         ["fields ANDed: method differs"] = new(Allow("a", "{rules: [{to: [{operation: {paths: [/a], methods: [GET]}}]}]}"), Get with { Path = "/a", Method = "POST" }, "deny"),
         ["to entries ORed"] = new(Allow("a", "{rules: [{to: [{operation: {paths: [/a]}}, {operation: {methods: [POST]}}]}]}"), Get with { Path = "/z", Method = "POST" }, "allow default/a#0"),
         ["from and to ANDed"] = new(Allow("a", "{rules: [{from: [{source: {namespaces: [default]}}], to: [{operation: {paths: [/a]}}]}]}"), Mtls with { Path = "/b" }, "deny"),
+        ["when conditions ANDed"] = new(Allow("a", "{rules: [{when: [{key: 'request.headers[x-a]', values: ['1']}, {key: 'request.headers[x-b]', values: ['2']}]}]}"), Get with { Headers = [("x-a", "1")] }, "deny"),
+        ["from sources ORed"] = new(Allow("a", "{rules: [{from: [{source: {namespaces: [other]}}, {source: {ipBlocks: [10.0.0.0/8]}}]}]}"), Get, "allow default/a#0"),
         ["when ANDed with to"] = new(Allow("a", "{rules: [{to: [{operation: {paths: [/a]}}], when: [{key: 'request.headers[x-user]', values: [alice]}]}]}"), Get with { Path = "/a" }, "deny"),
 
         // Principals, namespaces, service accounts: mTLS only.
@@ -80,6 +82,8 @@ public sealed class AuthorizationSemanticsTests
         ["ipBlocks single address"] = new(AllowFrom("{ipBlocks: [10.0.0.5]}"), Get, "allow default/p#0"),
         ["ipBlocks IPv6"] = new(AllowFrom("{ipBlocks: ['fd00::/8']}"), Get with { SourceIp = "fd00::1" }, "allow default/p#0"),
         ["ipBlocks IPv4-mapped IPv6 peer"] = new(AllowFrom("{ipBlocks: [10.0.0.0/8]}"), Get with { SourceIp = "::ffff:10.0.0.5" }, "allow default/p#0"),
+        ["ipBlocks malformed: invalid policy denies"] = new(AllowFrom("{ipBlocks: [10.0.0.0/40]}"), Get, "deny default/p#0"),
+        ["DENY ipBlocks malformed denies"] = new(Deny("d", "[{from: [{source: {ipBlocks: [not-an-ip]}}]}]"), Get, "deny default/d#0"),
         ["notIpBlocks"] = new(AllowFrom("{notIpBlocks: [10.0.0.0/24]}"), Get, "deny"),
         ["remoteIpBlocks ignores x-forwarded-for"] = new(AllowFrom("{remoteIpBlocks: [1.2.3.4]}"), Get with { SourceIp = "192.168.1.1", Headers = [("x-forwarded-for", "1.2.3.4")] }, "deny"),
         ["DENY notRemoteIpBlocks"] = new(Deny("d", "[{from: [{source: {notRemoteIpBlocks: [10.0.0.0/8]}}]}]"), Get with { SourceIp = "192.168.1.1" }, "deny default/d#0"),
@@ -92,6 +96,8 @@ public sealed class AuthorizationSemanticsTests
         ["hosts suffix"] = new(AllowTo("{hosts: ['*.example.com']}"), Get with { Host = "api.example.com" }, "allow default/p#0"),
         ["hosts prefix"] = new(AllowTo("{hosts: [product*]}"), Get, "allow default/p#0"),
         ["DENY hosts catches a port variant"] = new(Deny("d", "[{to: [{operation: {hosts: [admin.example.com]}}]}]"), Get with { Host = "admin.example.com", HostPort = 443 }, "deny default/d#0"),
+        ["DENY hosts catches case and trailing dot"] = new(Deny("d", "[{to: [{operation: {hosts: [admin.example.com]}}]}]"), Get with { Host = "admin.example.com" }, "deny default/d#0"),
+        ["hosts IPv6 literal with port"] = new(AllowTo("{hosts: ['[::1]:9080']}"), Get with { Host = "[::1]", HostPort = 9080 }, "allow default/p#0"),
         ["notHosts"] = new(AllowTo("{notHosts: [productpage]}"), Get, "deny"),
 
         // Ports, methods, paths.

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Runtime.Sidecar.Configuration;
+using Runtime.Sidecar.Forwarding;
 using Runtime.Sidecar.Hosting;
+using Runtime.Sidecar.Proxying;
 
 namespace Runtime.Sidecar.Security.Authorization;
 
@@ -33,7 +35,7 @@ internal sealed partial class InboundAuthorization(ProxyConfig config, SidecarOp
         ArgumentNullException.ThrowIfNull(context);
         if (config.Current is not { } state)
         {
-            await WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "NC", "no configuration yet").ConfigureAwait(false);
+            await WriteAsync(context, StatusCodes.Status503ServiceUnavailable, MeshReasons.NoConfig, "no configuration yet").ConfigureAwait(false);
             return false;
         }
 
@@ -91,7 +93,7 @@ internal sealed partial class InboundAuthorization(ProxyConfig config, SidecarOp
         }
 
         response.StatusCode = status;
-        response.Headers["x-mesh-reason"] = reason;
+        response.Headers[ForwardErrorWriter.ReasonHeader] = reason;
         response.ContentType = "text/plain";
         await response.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
     }
