@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Runtime.Abstractions.Discovery;
 using Runtime.Sidecar.Resilience;
 using Runtime.Sidecar.Routing;
+using Runtime.Sidecar.Security.Authorization;
 
 namespace Runtime.Sidecar.Configuration;
 
@@ -54,10 +55,18 @@ internal sealed partial class ProxyConfig(SidecarIdentity identity, TimeProvider
             return reason;
         }
 
+        // Authorization (issue 5): compiled next to the route table; its problems never NACK (broken parts fail closed).
+        var authorizationProblems = new List<string>();
+        var authorization = AuthorizationPolicyCompiler.Compile(snapshot, identity, authorizationProblems);
+        foreach (var problem in authorizationProblems)
+        {
+            LogProblem(logger, snapshot.Version, problem);
+        }
+
         lock (_applyLock)
         {
             build.Table.Activate();
-            Volatile.Write(ref _current, new ProxyState(snapshot, build.Table, time.GetUtcNow(), source));
+            Volatile.Write(ref _current, new ProxyState(snapshot, build.Table, time.GetUtcNow(), source) { Authorization = authorization });
         }
 
         _ready.TrySetResult();

@@ -1,5 +1,6 @@
 using Runtime.Abstractions.Discovery;
 using Runtime.Sidecar.Routing;
+using Runtime.Sidecar.Security.Authorization;
 
 namespace Runtime.Sidecar.Configuration;
 
@@ -8,4 +9,8 @@ namespace Runtime.Sidecar.Configuration;
 /// <param name="Routes">The route table compiled from it.</param>
 /// <param name="AppliedAt">When it was swapped in.</param>
 /// <param name="Source">Where it came from: "control-plane" or "persisted".</param>
-internal sealed record ProxyState(ProxySnapshot Snapshot, RouteTable Routes, DateTimeOffset AppliedAt, string Source);
+internal sealed record ProxyState(ProxySnapshot Snapshot, RouteTable Routes, DateTimeOffset AppliedAt, string Source)
+{
+    /// <summary>The AuthorizationPolicies that apply to this workload, compiled from the same snapshot.</summary>
+    public AuthorizationEvaluator Authorization { get; init; } = AuthorizationEvaluator.Empty;
+}

@@ -80,6 +80,7 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
         builder.Services.AddSingleton(sp => new SnapshotFile(options.DataDir, options.Service, options.Namespace, sp.GetRequiredService<ILogger<SnapshotFile>>()));
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton<OutboundProxy>();
+        builder.Services.AddSingleton<Security.Authorization.InboundAuthorization>(); // AuthorizationPolicy (issue 5)
         builder.Services.AddSingleton<InboundProxy>();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(20));
         builder.Services.AddSingleton<StopSequence>();

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Runtime.Sidecar.Forwarding;
 using Runtime.Sidecar.Hosting;
+using Runtime.Sidecar.Security.Authorization;
 
 namespace Runtime.Sidecar.Proxying;
 
@@ -10,12 +11,19 @@ namespace Runtime.Sidecar.Proxying;
 /// <c>x-forwarded-proto</c> and an <c>x-request-id</c> when absent. Authentication and authorization slot in
 /// ahead of <see cref="HandleAsync"/> (the security issue adds them as steps of this pipeline).
 /// </summary>
-internal sealed class InboundProxy(SidecarOptions options, IHttpForwarder forwarder)
+internal sealed class InboundProxy(SidecarOptions options, IHttpForwarder forwarder, InboundAuthorization authorization)
 {
     private readonly Uri? _app = options.AppPort is int port ? new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}")) : null;
 
     public async Task HandleAsync(HttpContext context)
     {
+        // --- AuthorizationPolicy (issue 5): 403 RBAC when denied ---
+        if (!await authorization.AuthorizeAsync(context).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        // --- end AuthorizationPolicy ---
         if (_app is null)
         {
             await ForwardErrorWriter.TryWriteAsync(context, StatusCodes.Status503ServiceUnavailable, MeshReasons.NoHealthyUpstream, $"{options.Service} has no application behind its sidecar (no --app-port)", context.RequestAborted).ConfigureAwait(false);

@@ -14,6 +14,7 @@ internal sealed record DistributedResource
     public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(StringComparer.Ordinal)
     {
         MeshKinds.VirtualService.Kind, MeshKinds.DestinationRule.Kind, MeshKinds.ServiceEntry.Kind,
+        MeshKinds.AuthorizationPolicy.Kind,
     };
 
     public required MeshResource Resource { get; init; }
@@ -62,6 +63,13 @@ internal sealed record DistributedResource
                 Export = ExportScope.Parse(spec?.ExportTo),
                 Services = spec is null ? [] : ServiceEntryServices(resource.Metadata.Namespace, spec),
             };
+        }
+
+        if (resource.Kind == MeshKinds.AuthorizationPolicy.Kind)
+        {
+            // Authorization applies to the policy's own namespace; a policy in the root namespace is mesh-wide.
+            var meshWide = resource.Metadata.Namespace is "mesh-system" or "istio-system";
+            return new DistributedResource { Resource = resource, Export = meshWide ? ExportScope.Everywhere : ExportScope.Parse(["."]) };
         }
 
         return null;

@@ -56,6 +56,20 @@ public sealed class SnapshotBuilderTests
         Assert.Equal(InBookinfo.Id, snapshot.ProxyId);
     }
 
+    [Theory]
+    [InlineData("bookinfo", true, false)]
+    [InlineData("mesh-system", true, true)]
+    [InlineData("istio-system", true, true)]
+    [InlineData("shop", false, true)]
+    public void Build_AuthorizationPolicy_ReachesItsNamespaceAndFromTheRootEveryNamespace(string ns, bool bookinfoSees, bool shopSees)
+    {
+        var config = View(Make("deny", """{"action":"DENY","rules":[{}]}""", kind: "AuthorizationPolicy", ns: ns, resourceVersion: 3));
+        var builder = new SnapshotBuilder(config, [InBookinfo, InShop]);
+
+        Assert.Equal(bookinfoSees, builder.Build(InBookinfo, Now).Resources.Any(r => r.Kind == "AuthorizationPolicy"));
+        Assert.Equal(shopSees, builder.Build(InShop, Now).Resources.Any(r => r.Kind == "AuthorizationPolicy"));
+    }
+
     [Fact]
     public void Build_RegisteredProxies_OneServicePerServiceAndNamespaceWithEveryInstance()
     {
@@ -140,7 +154,7 @@ public sealed class SnapshotBuilderTests
 
         var visibleChange = baseline.With(Make("a", """{"hosts":["a","b"]}""", ns: "bookinfo", resourceVersion: 5), 5);
         var hiddenChange = baseline.With(Make("z", """{"hosts":["z"],"exportTo":["."]}""", ns: "shop", resourceVersion: 6), 6);
-        var otherKind = baseline.With(Make("deny", """{"action":"DENY"}""", kind: "AuthorizationPolicy", ns: "bookinfo", resourceVersion: 7), 7);
+        var otherKind = baseline.With(Make("ingress", """{"selector":{"istio":"ingress"}}""", kind: "Gateway", ns: "bookinfo", resourceVersion: 7), 7);
         var endpointChange = new SnapshotBuilder(baseline, [InBookinfo, InShop]);
 
         Assert.NotEqual(before, new SnapshotBuilder(visibleChange, [InBookinfo]).Build(InBookinfo, Now).Version);

@@ -1,0 +1,47 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+
+namespace Runtime.Sidecar.Security.Authorization;
+
+/// <summary>
+/// The attributes of one inbound request that AuthorizationPolicy rules read. Built once per request; the
+/// evaluator only reads it.
+/// </summary>
+internal sealed class AuthorizationRequest
+{
+    /// <summary>The HTTP method as sent (methods match case-sensitively, as in Envoy).</summary>
+    public required string Method { get; init; }
+
+    /// <summary>The canonical path without the query string.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>The host for matching: lowercased, without port and trailing dot; empty when the request had none.</summary>
+    public string Host { get; init; } = "";
+
+    /// <summary>The port the Host header named, or null when it named none.</summary>
+    public int? HostPort { get; init; }
+
+    /// <summary>The request headers (names case-insensitive).</summary>
+    public IHeaderDictionary Headers { get; init; } = new HeaderDictionary();
+
+    /// <summary>The workload port the request is for (<c>destination.port</c>, <c>ports</c>).</summary>
+    public int DestinationPort { get; init; }
+
+    /// <summary>The address the request arrived on (<c>destination.ip</c>).</summary>
+    public IPAddress? DestinationIp { get; init; }
+
+    /// <summary>The connection peer's address (<c>ipBlocks</c>, <c>source.ip</c>).</summary>
+    public IPAddress? SourceIp { get; init; }
+
+    /// <summary>The original client's address (<c>remoteIpBlocks</c>, <c>remote.ip</c>).</summary>
+    public IPAddress? RemoteIp { get; init; }
+
+    /// <summary>The peer's verified mTLS identity; null for plaintext.</summary>
+    public PeerIdentity? Peer { get; init; }
+
+    /// <summary>The validated JWT; null when the request carried none.</summary>
+    public RequestAuthentication? Jwt { get; init; }
+
+    /// <summary>The TLS server name the peer asked for (<c>connection.sni</c>); null for plaintext.</summary>
+    public string? Sni { get; init; }
+}
