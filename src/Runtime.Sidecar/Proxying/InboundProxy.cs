@@ -8,8 +8,8 @@ namespace Runtime.Sidecar.Proxying;
 
 /// <summary>
 /// Mesh → app: forwards to the application on 127.0.0.1:<c>--app-port</c>, adding <c>x-forwarded-for</c>,
-/// <c>x-forwarded-proto</c> and an <c>x-request-id</c> when absent. Authentication and authorization slot in
-/// ahead of <see cref="HandleAsync"/> (the security issue adds them as steps of this pipeline).
+/// <c>x-forwarded-proto</c> and an <c>x-request-id</c> when absent, after the request passed the canonical-path
+/// checks and AuthorizationPolicy.
 /// </summary>
 internal sealed class InboundProxy(SidecarOptions options, IHttpForwarder forwarder, InboundAuthorization authorization)
 {
@@ -17,26 +17,25 @@ internal sealed class InboundProxy(SidecarOptions options, IHttpForwarder forwar
 
     public async Task HandleAsync(HttpContext context)
     {
-        // --- AuthorizationPolicy (issue 5): 403 RBAC when denied ---
+        // The pipeline, in order: one canonical request (400 when it cannot be had), then AuthorizationPolicy on
+        // that same canonical path and host (403), then the app. Nothing is decided on the raw target.
+        if (CanonicalRequest.TryCreate(context, options.PathNormalization, out var invalid) is not { } canonical)
+        {
+            await ForwardErrorWriter.TryWriteAsync(context, StatusCodes.Status400BadRequest, MeshReasons.BadRequest, invalid!, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
         if (!await authorization.AuthorizeAsync(context).ConfigureAwait(false))
         {
             return;
         }
 
-        // --- end AuthorizationPolicy ---
         if (_app is null)
         {
             await ForwardErrorWriter.TryWriteAsync(context, StatusCodes.Status503ServiceUnavailable, MeshReasons.NoHealthyUpstream, $"{options.Service} has no application behind its sidecar (no --app-port)", context.RequestAborted).ConfigureAwait(false);
             return;
         }
 
-        // --- canonical path step (issue 5): validate once, keep the canonical request as a feature, forward its path.
-        if (CanonicalRequest.TryCreate(context, options.PathNormalization, out var invalid) is not { } canonical)
-        {
-            await ForwardErrorWriter.TryWriteAsync(context, StatusCodes.Status400BadRequest, MeshReasons.BadRequest, invalid!, context.RequestAborted).ConfigureAwait(false);
-            return;
-        }
-        // --- end canonical path step
 
         var client = context.Connection.RemoteIpAddress?.ToString();
         // h2UpgradePolicy UPGRADE made the caller's sidecar send an HTTP/1.1 request as h2c: the app gets HTTP/1.1.

@@ -138,6 +138,8 @@ public sealed class AdversarialPathMeshTests
         var seen = new System.Collections.Concurrent.ConcurrentQueue<string>();
         await using var admin = await StartRawTargetAppAsync("adminapp", seen);
         var sidecar = await mesh.StartSidecarAsync("adminapp", admin);
+        // Inbound answers only once a configuration is in (AuthorizationPolicy fails closed before that).
+        await sidecar.Ready.WaitAsync(TestTimeouts.Default);
 
         var canonical = await SendAsync(sidecar.InboundAddress, "GET", "/public/..%2F%61dmin//users?x=%2F..", "adminapp");
         var nul = await SendAsync(sidecar.InboundAddress, "GET", "/admin%00", "adminapp");
@@ -181,6 +183,7 @@ public sealed class AdversarialPathMeshTests
             },
             CancellationToken.None).WaitAsync(TestTimeouts.Default);
         await using var owned = sidecar;
+        await sidecar.Ready.WaitAsync(TestTimeouts.Default);
 
         var raw = await SendAsync(sidecar.InboundAddress, "GET", "/public/..%2F%61dmin", "adminapp");
         var nul = await SendAsync(sidecar.InboundAddress, "GET", "/admin%00", "adminapp");

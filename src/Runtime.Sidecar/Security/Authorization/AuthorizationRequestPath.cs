@@ -1,18 +1,17 @@
 using Microsoft.AspNetCore.Http;
+using Runtime.Sidecar.Proxying;
 
 namespace Runtime.Sidecar.Security.Authorization;
 
 /// <summary>
-/// The one place authorization takes the request path from. Today the path as Kestrel decoded it, without the
-/// query; the canonical-path step of the inbound pipeline replaces the body of <see cref="For"/> with its result.
+/// The one place authorization takes the request path and host from: the canonical request the inbound pipeline
+/// computed once (<see cref="CanonicalRequest"/>), so rules match exactly what is routed and forwarded.
 /// </summary>
 internal static class AuthorizationRequestPath
 {
-    /// <summary>The path rules match against.</summary>
-    public static string For(HttpContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        var path = context.Request.PathBase.Add(context.Request.Path).Value;
-        return string.IsNullOrEmpty(path) ? "/" : path;
-    }
+    /// <summary>The canonical path rules match against (no query).</summary>
+    public static string For(HttpContext context) => CanonicalRequest.Get(context).Path;
+
+    /// <summary>The canonical host: lowercased, without port and trailing dot.</summary>
+    public static string HostOf(HttpContext context) => CanonicalRequest.Get(context).Host;
 }

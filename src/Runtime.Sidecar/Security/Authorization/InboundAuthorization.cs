@@ -72,7 +72,7 @@ internal sealed partial class InboundAuthorization(ProxyConfig config, SidecarOp
         {
             Method = context.Request.Method,
             Path = AuthorizationRequestPath.For(context),
-            Host = host.HasValue ? host.Host.TrimEnd('.').ToLowerInvariant() : "",
+            Host = AuthorizationRequestPath.HostOf(context),
             HostPort = host.Port,
             Headers = context.Request.Headers,
             DestinationPort = options.AppPort ?? connection.LocalPort,
