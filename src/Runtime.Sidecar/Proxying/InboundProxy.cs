@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Runtime.Sidecar.Forwarding;
 using Runtime.Sidecar.Hosting;
+using Runtime.Sidecar.Security.Jwt;
 
 namespace Runtime.Sidecar.Proxying;
 
@@ -10,7 +11,7 @@ namespace Runtime.Sidecar.Proxying;
 /// <c>x-forwarded-proto</c> and an <c>x-request-id</c> when absent. Authentication and authorization slot in
 /// ahead of <see cref="HandleAsync"/> (the security issue adds them as steps of this pipeline).
 /// </summary>
-internal sealed class InboundProxy(SidecarOptions options, IHttpForwarder forwarder)
+internal sealed class InboundProxy(SidecarOptions options, IHttpForwarder forwarder, JwtAuthenticator? jwt = null)
 {
     private readonly Uri? _app = options.AppPort is int port ? new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}")) : null;
 
@@ -21,6 +22,15 @@ internal sealed class InboundProxy(SidecarOptions options, IHttpForwarder forwar
             await ForwardErrorWriter.TryWriteAsync(context, StatusCodes.Status503ServiceUnavailable, MeshReasons.NoHealthyUpstream, $"{options.Service} has no application behind its sidecar (no --app-port)", context.RequestAborted).ConfigureAwait(false);
             return;
         }
+
+        // --- JWT (RequestAuthentication): 401 for a bad token; a valid one sets the RequestAuthentication feature.
+        if (jwt is not null && await jwt.AuthenticateAsync(context).ConfigureAwait(false) is not null)
+        {
+            await JwtAuthenticator.WriteRejectionAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        // --- end JWT
 
         var client = context.Connection.RemoteIpAddress?.ToString();
         // h2UpgradePolicy UPGRADE made the caller's sidecar send an HTTP/1.1 request as h2c: the app gets HTTP/1.1.

@@ -1,0 +1,20 @@
+namespace Runtime.Sidecar.Security.Jwt;
+
+/// <summary>Where a token may be: a header (with the prefix before the token) or a query parameter.</summary>
+/// <param name="Header">The header name, or null for a query parameter.</param>
+/// <param name="Prefix">The text before the token in the header, e.g. <c>Bearer </c>; empty when none.</param>
+/// <param name="Parameter">The query parameter name, or null for a header.</param>
+internal sealed record TokenLocation(string? Header, string Prefix, string? Parameter)
+{
+    /// <summary>Istio's default when a rule names no location: <c>Authorization: Bearer &lt;token&gt;</c>.</summary>
+    public static readonly TokenLocation AuthorizationBearer = FromHeader("authorization", "Bearer ");
+
+    /// <summary>Istio's other default: the <c>access_token</c> query parameter.</summary>
+    public static readonly TokenLocation AccessTokenParameter = FromParameter("access_token");
+
+    public static TokenLocation FromHeader(string name, string? prefix) => new(name.ToLowerInvariant(), prefix ?? "", null);
+
+    public static TokenLocation FromParameter(string name) => new(null, "", name);
+
+    public override string ToString() => Header is not null ? $"header {Header}" : $"query parameter {Parameter}";
+}
