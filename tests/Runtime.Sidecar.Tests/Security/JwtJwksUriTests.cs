@@ -66,6 +66,21 @@ public sealed class JwtJwksUriTests : IDisposable
         Assert.Equal(2, Volatile.Read(ref _fetches));
     }
 
+    [Theory]
+    [InlineData("{\"keys\": \"none\"}")]
+    [InlineData("<html>login</html>")]
+    [InlineData("{\"keys\": [{\"kty\": \"RSA\", \"n\": \"!!\", \"e\": \"AQAB\"}]}")]
+    public async Task Authenticate_JwksEndpointServesGarbage_RefusesValidToken(string document)
+    {
+        await using var server = await TestServer.StartAsync(context => context.Response.WriteAsync(document));
+        using var sidecar = new JwtTestSidecar(new JwtTestClock(Now), RemotePolicy(server.Address));
+
+        var refused = await sidecar.RunAsync(JwtTestSidecar.Request("Bearer " + _keys.Sign("RS256", JwtTestKeys.Claims(Now), "rsa")));
+
+        Assert.NotNull(refused);
+        Assert.StartsWith("Jwks remote fetch failed", refused, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Authenticate_JwksEndpointDownAfterGoodFetch_KeepsServingCachedKeys()
     {

@@ -91,6 +91,35 @@ public sealed class JwtMeshTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Fact]
+    public async Task Request_RootNamespacePolicy_AppliesToWorkloadsOfEveryNamespace()
+    {
+        await using var mesh = await MeshHarness.StartAsync();
+        var reviews = await mesh.StartAppAsync("reviews");
+        var reviewsSidecar = await mesh.StartSidecarAsync("reviews", reviews, labels: ["app=reviews"]);
+        var productpage = await mesh.StartSidecarAsync("productpage", null);
+        await MeshHarness.WaitForEndpointsAsync(productpage, "reviews.default.svc.cluster.local", 1);
+        await mesh.ApplyAsync($$"""
+            apiVersion: security.istio.io/v1
+            kind: RequestAuthentication
+            metadata:
+              name: mesh-wide-jwt
+              namespace: mesh-system
+            spec:
+              jwtRules:
+              - issuer: {{JwtTestKeys.Issuer}}
+                jwks: {{JsonSerializer.Serialize(_keys.Jwks)}}
+            """);
+        await MeshHarness.WaitForConfigAsync(reviewsSidecar, "mesh-wide-jwt");
+        using var client = new HttpClient { Timeout = TestTimeouts.Default };
+
+        using var bad = await SendAsync(client, productpage.OutboundAddress, "Bearer not-a-token");
+        using var good = await SendAsync(client, productpage.OutboundAddress, "Bearer " + _keys.Sign("PS256", JwtTestKeys.Claims(DateTimeOffset.UtcNow), "rsa"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, bad.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, good.StatusCode);
+    }
+
     public void Dispose() => _keys.Dispose();
 
     private static async Task<HttpResponseMessage> SendAsync(HttpClient client, Uri outbound, string? authorization, params (string Name, string Value)[] headers)

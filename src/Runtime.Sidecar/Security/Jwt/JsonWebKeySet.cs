@@ -67,7 +67,16 @@ internal static class JsonWebKeySet
                 }
 
                 var rsa = RSA.Create();
-                rsa.ImportParameters(new RSAParameters { Modulus = modulus, Exponent = exponent });
+                try
+                {
+                    rsa.ImportParameters(new RSAParameters { Modulus = modulus, Exponent = exponent });
+                }
+                catch (CryptographicException ex)
+                {
+                    rsa.Dispose();
+                    throw new FormatException($"keys[{index}]: not a usable RSA public key: {ex.Message}", ex);
+                }
+
                 return new JwtVerificationKey(kid, alg, rsa, null, null);
             case "EC":
                 var curveName = Text(key, "crv");

@@ -93,8 +93,9 @@ internal sealed partial class JwksSource(Uri uri, HttpClient client, TimeProvide
                 }
             }
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or FormatException or IOException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // Whatever went wrong, the fetch must end (clearing _inFlight) with the last good keys kept.
             LogFetchFailed(logger, uri, ex.Message);
         }
 
