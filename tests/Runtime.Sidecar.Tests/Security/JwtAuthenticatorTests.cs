@@ -169,6 +169,18 @@ public sealed class JwtAuthenticatorTests : IDisposable
     }
 
     [Fact]
+    public async Task Authenticate_Cookie_IsReadAndRemovedKeepingOtherCookies()
+    {
+        using var sidecar = Sidecar(extra: """, "fromCookies": [ "session" ]""");
+        var token = _keys.Sign("ES256", JwtTestKeys.Claims(Now), "ec256");
+        var context = JwtTestSidecar.Request(null, "", ("Cookie", "theme=dark; session=" + token + "; lang=en"));
+
+        Assert.Null(await sidecar.RunAsync(context));
+        Assert.NotNull(JwtTestSidecar.Feature(context));
+        Assert.Equal("theme=dark; lang=en", context.Request.Headers.Cookie.ToString());
+    }
+
+    [Fact]
     public async Task Authenticate_DefaultLocations_BearerHeaderAndAccessTokenParameter()
     {
         using var sidecar = Sidecar();

@@ -202,9 +202,13 @@ internal sealed partial class JwtAuthenticator(ProxyConfig config, JwksCache jwk
                 {
                     request.Headers.Remove(header);
                 }
+                else if (location.Parameter is { } parameter)
+                {
+                    request.QueryString = TokenExtractor.WithoutParameter(request.QueryString, parameter);
+                }
                 else
                 {
-                    request.QueryString = TokenExtractor.WithoutParameter(request.QueryString, location.Parameter!);
+                    TokenExtractor.RemoveCookie(request.Headers, location.Cookie!);
                 }
             }
         }

@@ -115,12 +115,8 @@ internal sealed class JwtPolicy
         var locations = new List<TokenLocation>();
         locations.AddRange((rule.FromHeaders ?? []).Where(h => !string.IsNullOrEmpty(h.Name)).Select(h => TokenLocation.FromHeader(h.Name!, h.Prefix)));
         locations.AddRange((rule.FromParams ?? []).Where(p => !string.IsNullOrEmpty(p)).Select(TokenLocation.FromParameter));
-        if (rule.FromCookies is { Count: > 0 })
-        {
-            problems.Add($"{path}.fromCookies: tokens in cookies are not read by this sidecar yet; those cookies are ignored");
-        }
-
-        if (locations.Count == 0 && rule.FromCookies is not { Count: > 0 })
+        locations.AddRange((rule.FromCookies ?? []).Where(c => !string.IsNullOrEmpty(c)).Select(TokenLocation.FromCookie));
+        if (locations.Count == 0)
         {
             locations.Add(TokenLocation.AuthorizationBearer);
             locations.Add(TokenLocation.AccessTokenParameter);

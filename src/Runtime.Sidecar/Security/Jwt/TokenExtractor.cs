@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Runtime.Sidecar.Security.Jwt;
 
-/// <summary>Finds tokens in a request's headers and query string, and removes a query parameter.</summary>
+/// <summary>Finds tokens in a request's headers, query string and cookies, and removes a query parameter or a cookie.</summary>
 internal static class TokenExtractor
 {
     /// <summary>Every token at <paramref name="locations"/>; a header value without the location's prefix is not a token.</summary>
@@ -24,7 +24,7 @@ internal static class TokenExtractor
                     }
                 }
             }
-            else if (request.Query.TryGetValue(location.Parameter!, out var values))
+            else if (location.Parameter is { } parameter && request.Query.TryGetValue(parameter, out var values))
             {
                 foreach (var value in values)
                 {
@@ -33,6 +33,10 @@ internal static class TokenExtractor
                         found.Add(new FoundToken(value.Trim(), location));
                     }
                 }
+            }
+            else if (location.Cookie is { } cookie && request.Cookies.TryGetValue(cookie, out var token) && !string.IsNullOrWhiteSpace(token))
+            {
+                found.Add(new FoundToken(token.Trim(), location));
             }
         }
 
@@ -60,5 +64,23 @@ internal static class TokenExtractor
         }
 
         return kept.Length == 0 ? QueryString.Empty : new QueryString(kept.ToString());
+    }
+
+    /// <summary>Removes the cookie <paramref name="name"/> from the request's <c>Cookie</c> headers, keeping the other cookies.</summary>
+    public static void RemoveCookie(IHeaderDictionary headers, string name)
+    {
+        var kept = headers.Cookie
+            .SelectMany(value => (value ?? "").Split(';'))
+            .Select(pair => pair.Trim())
+            .Where(pair => pair.Length > 0 && pair.Split('=', 2)[0].Trim() != name)
+            .ToList();
+        if (kept.Count == 0)
+        {
+            headers.Remove("cookie");
+        }
+        else
+        {
+            headers.Cookie = string.Join("; ", kept);
+        }
     }
 }
