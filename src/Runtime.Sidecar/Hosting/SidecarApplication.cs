@@ -16,6 +16,7 @@ using Runtime.Sidecar.Listening;
 using Runtime.Sidecar.Proxying;
 using Runtime.Sidecar.Resilience;
 using Runtime.Sidecar.Routing;
+using Runtime.Sidecar.Security.Jwt;
 
 namespace Runtime.Sidecar.Hosting;
 
@@ -81,6 +82,8 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton<OutboundProxy>();
         builder.Services.AddSingleton<Security.Authorization.InboundAuthorization>(); // AuthorizationPolicy (issue 5)
+        builder.Services.AddSingleton<JwksCache>(); // JWT (RequestAuthentication)
+        builder.Services.AddSingleton<JwtAuthenticator>(); // JWT (RequestAuthentication)
         builder.Services.AddSingleton<InboundProxy>();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(20));
         builder.Services.AddSingleton<StopSequence>();

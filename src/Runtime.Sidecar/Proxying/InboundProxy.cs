@@ -3,25 +3,34 @@ using Microsoft.AspNetCore.Http;
 using Runtime.Sidecar.Forwarding;
 using Runtime.Sidecar.Hosting;
 using Runtime.Sidecar.Security.Authorization;
+using Runtime.Sidecar.Security.Jwt;
 
 namespace Runtime.Sidecar.Proxying;
 
 /// <summary>
 /// Mesh → app: forwards to the application on 127.0.0.1:<c>--app-port</c>, adding <c>x-forwarded-for</c>,
 /// <c>x-forwarded-proto</c> and an <c>x-request-id</c> when absent, after the request passed the canonical-path
-/// checks and AuthorizationPolicy.
+/// checks, RequestAuthentication and AuthorizationPolicy.
 /// </summary>
-internal sealed class InboundProxy(SidecarOptions options, IHttpForwarder forwarder, InboundAuthorization authorization)
+internal sealed class InboundProxy(SidecarOptions options, IHttpForwarder forwarder, InboundAuthorization authorization, JwtAuthenticator? jwt = null)
 {
     private readonly Uri? _app = options.AppPort is int port ? new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}")) : null;
 
     public async Task HandleAsync(HttpContext context)
     {
-        // The pipeline, in order: one canonical request (400 when it cannot be had), then AuthorizationPolicy on
-        // that same canonical path and host (403), then the app. Nothing is decided on the raw target.
+        // The pipeline, in order: one canonical request (400 when it cannot be had), then the request's JWT (401),
+        // then AuthorizationPolicy on that same canonical path and host (403), then the app. Nothing is decided on
+        // the raw target.
         if (CanonicalRequest.TryCreate(context, options.PathNormalization, out var invalid) is not { } canonical)
         {
             await ForwardErrorWriter.TryWriteAsync(context, StatusCodes.Status400BadRequest, MeshReasons.BadRequest, invalid!, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        // JWT (RequestAuthentication): 401 for a bad token; a valid one sets the RequestAuthentication feature.
+        if (jwt is not null && await jwt.AuthenticateAsync(context).ConfigureAwait(false) is not null)
+        {
+            await JwtAuthenticator.WriteRejectionAsync(context).ConfigureAwait(false);
             return;
         }
 
@@ -36,14 +45,14 @@ internal sealed class InboundProxy(SidecarOptions options, IHttpForwarder forwar
             return;
         }
 
-
         var client = context.Connection.RemoteIpAddress?.ToString();
         // h2UpgradePolicy UPGRADE made the caller's sidecar send an HTTP/1.1 request as h2c: the app gets HTTP/1.1.
         var upgraded = context.Request.Headers.ContainsKey(MeshHeaders.UpgradedFromHttp1);
         var request = new ForwardRequest
         {
             Destination = _app,
-            PathAndQuery = canonical.PathAndQuery,
+            // The canonical path, and the query as it stands now: RequestAuthentication may have removed its token.
+            PathAndQuery = canonical.Path + context.Request.QueryString.Value,
             Version = upgraded ? System.Net.HttpVersion.Version11 : null,
             RequestHeaders = editor =>
             {

@@ -14,8 +14,11 @@ internal sealed record DistributedResource
     public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(StringComparer.Ordinal)
     {
         MeshKinds.VirtualService.Kind, MeshKinds.DestinationRule.Kind, MeshKinds.ServiceEntry.Kind,
-        MeshKinds.AuthorizationPolicy.Kind,
+        MeshKinds.AuthorizationPolicy.Kind, MeshKinds.RequestAuthentication.Kind,
     };
+
+    /// <summary>Istio's root namespaces: a security policy there applies mesh-wide (<c>mesh-system</c>, or Istio's own name).</summary>
+    public static readonly IReadOnlySet<string> RootNamespaces = new HashSet<string>(StringComparer.Ordinal) { "mesh-system", "istio-system" };
 
     public required MeshResource Resource { get; init; }
 
@@ -65,15 +68,17 @@ internal sealed record DistributedResource
             };
         }
 
-        if (resource.Kind == MeshKinds.AuthorizationPolicy.Kind)
+        // Security policies: proxies of the policy's own namespace, and every proxy for the root namespace's.
+        // Workload selectors are matched by the sidecar itself (it knows its labels; content here is per namespace).
+        if (resource.Kind == MeshKinds.AuthorizationPolicy.Kind || resource.Kind == MeshKinds.RequestAuthentication.Kind)
         {
-            // Authorization applies to the policy's own namespace; a policy in the root namespace is mesh-wide.
-            var meshWide = resource.Metadata.Namespace is "mesh-system" or "istio-system";
-            return new DistributedResource { Resource = resource, Export = meshWide ? ExportScope.Everywhere : ExportScope.Parse(["."]) };
+            return new DistributedResource { Resource = resource, Export = PolicyScope(resource.Metadata.Namespace) };
         }
 
         return null;
     }
+
+    private static ExportScope PolicyScope(string ns) => RootNamespaces.Contains(ns) ? ExportScope.Everywhere : ExportScope.Parse(["."]);
 
     /// <summary>One service per host; endpoints only for STATIC resolution, one per (endpoint, service port).</summary>
     private static List<MeshService> ServiceEntryServices(string ns, ServiceEntrySpec spec)
