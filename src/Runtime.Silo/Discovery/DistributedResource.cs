@@ -13,8 +13,11 @@ internal sealed record DistributedResource
     /// <summary>The kinds pushed to sidecars.</summary>
     public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(StringComparer.Ordinal)
     {
-        MeshKinds.VirtualService.Kind, MeshKinds.DestinationRule.Kind, MeshKinds.ServiceEntry.Kind,
+        MeshKinds.VirtualService.Kind, MeshKinds.DestinationRule.Kind, MeshKinds.ServiceEntry.Kind, MeshKinds.PeerAuthentication.Kind,
     };
+
+    /// <summary>Namespaces whose PeerAuthentication applies mesh-wide (Istio's root namespace, and Istio's own name for it).</summary>
+    private static readonly string[] RootNamespaces = ["mesh-system", "istio-system"];
 
     public required MeshResource Resource { get; init; }
 
@@ -61,6 +64,16 @@ internal sealed record DistributedResource
                 Resource = resource,
                 Export = ExportScope.Parse(spec?.ExportTo),
                 Services = spec is null ? [] : ServiceEntryServices(resource.Metadata.Namespace, spec),
+            };
+        }
+
+        if (resource.Kind == MeshKinds.PeerAuthentication.Kind)
+        {
+            // PeerAuthentication has no exportTo: it binds the workloads of its own namespace, or every workload from the root namespace.
+            return new DistributedResource
+            {
+                Resource = resource,
+                Export = RootNamespaces.Contains(resource.Metadata.Namespace) ? ExportScope.Everywhere : ExportScope.Parse(["."]),
             };
         }
 
