@@ -92,7 +92,7 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
         }
 
         builder.Services.AddSingleton(sp => sp.GetService<IWorkloadCertificateSource>() is { } source ? new TlsPeerVerifier(source, sp.GetRequiredService<TimeProvider>()) : null!);
-        builder.Services.AddSingleton(sp => sp.GetService<TlsPeerVerifier>() is { } verifier ? new TlsOrigination(verifier, sp.GetRequiredService<ILogger<TlsOrigination>>()) : null!);
+        builder.Services.AddSingleton(sp => new TlsOrigination(sp.GetService<TlsPeerVerifier>(), sp.GetRequiredService<ILogger<TlsOrigination>>()));
         builder.Services.AddSingleton(sp => sp.GetService<TlsPeerVerifier>() is { } verifier
             ? new TlsInboundTermination(sp.GetRequiredService<ProxyConfig>(), verifier, options, sp.GetRequiredService<ILogger<TlsInboundTermination>>())
             : null!);

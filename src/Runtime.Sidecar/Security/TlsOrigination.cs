@@ -16,8 +16,9 @@ namespace Runtime.Sidecar.Security;
 /// sidecar has a certificate; <c>ISTIO_MUTUAL</c> forces it. The workload certificate is read at each handshake,
 /// the server is verified by <see cref="TlsPeerVerifier"/> and must be one of the identities allowed to serve the
 /// service (secure naming): the service accounts of the service's registered endpoints, in its namespace.
+/// <c>SIMPLE</c> and <c>MUTUAL</c> (upstreams outside the mesh) are built by <see cref="TlsExternalOrigination"/>.
 /// </summary>
-internal sealed partial class TlsOrigination(TlsPeerVerifier verifier, ILogger<TlsOrigination> logger)
+internal sealed partial class TlsOrigination(TlsPeerVerifier? verifier, ILogger<TlsOrigination> logger)
 {
     // Built once per cluster object (clusters are rebuilt with each config push, so the allowed identities follow it).
     private readonly ConditionalWeakTable<Cluster, Func<Version, SslClientAuthenticationOptions>> _byCluster = [];
@@ -25,8 +26,11 @@ internal sealed partial class TlsOrigination(TlsPeerVerifier verifier, ILogger<T
     // The client certificate context (leaf plus intermediates) is built once per issued certificate.
     private static readonly ConditionalWeakTable<WorkloadCertificate, SslStreamCertificateContext> Contexts = [];
 
-    private static readonly List<SslApplicationProtocol> Http2 = [SslApplicationProtocol.Http2];
-    private static readonly List<SslApplicationProtocol> Http11 = [SslApplicationProtocol.Http11];
+    /// <summary>ALPN offered on a connection opened by an HTTP/2 request.</summary>
+    internal static readonly List<SslApplicationProtocol> Http2 = [SslApplicationProtocol.Http2];
+
+    /// <summary>ALPN offered on a connection opened by an HTTP/1.x request.</summary>
+    internal static readonly List<SslApplicationProtocol> Http11 = [SslApplicationProtocol.Http11];
 
     /// <summary>The TLS to originate towards <paramref name="endpoint"/> of <paramref name="cluster"/>, or null for plaintext.</summary>
     public Func<Version, SslClientAuthenticationOptions>? For(ProxyState state, Cluster cluster, MeshEndpoint endpoint)
@@ -34,25 +38,22 @@ internal sealed partial class TlsOrigination(TlsPeerVerifier verifier, ILogger<T
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(endpoint);
-        var mode = cluster.Policy?.Tls?.Mode;
-        if (mode == ClientTlsMode.Disable || verifier.Source.Current is null)
+        var settings = cluster.Policy?.Tls;
+        switch (settings?.Mode)
         {
-            return null;
+            case ClientTlsMode.Disable:
+                return null;
+            case ClientTlsMode.Simple or ClientTlsMode.Mutual:
+                return _byCluster.GetValue(cluster, c => TlsExternalOrigination.Create(c, settings, logger));
+            case ClientTlsMode.IstioMutual when verifier?.Source.Current is null:
+                // Asked for mesh mTLS without a mesh identity: fail the connection rather than fall back to plaintext.
+                return _byCluster.GetValue(cluster, c => _ => throw new IOException($"DestinationRule for {c.Key.Host} asks for ISTIO_MUTUAL, but this sidecar has no workload certificate"));
+            case null when verifier?.Source.Current is null || endpoint.ProxyId.Length == 0:
+                // Auto mTLS: only towards sidecars (registered endpoints), and only once this sidecar has a certificate.
+                return null;
+            default:
+                return _byCluster.GetValue(cluster, c => Create(verifier!, c, AllowedIdentities(state.Snapshot, c)));
         }
-
-        // Auto mTLS: only towards sidecars (registered endpoints); ServiceEntry endpoints stay plaintext unless ISTIO_MUTUAL.
-        if (mode is null && endpoint.ProxyId.Length == 0)
-        {
-            return null;
-        }
-
-        if (mode is ClientTlsMode.Simple or ClientTlsMode.Mutual)
-        {
-            // SIMPLE and MUTUAL (files from the DestinationRule) are not originated yet: keep today's behaviour.
-            return null;
-        }
-
-        return _byCluster.GetValue(cluster, c => Create(c, AllowedIdentities(state.Snapshot, c)));
     }
 
     /// <summary><c>ns/&lt;namespace&gt;/sa/&lt;account&gt;</c> of every registered endpoint of the cluster's service.</summary>
@@ -73,9 +74,9 @@ internal sealed partial class TlsOrigination(TlsPeerVerifier verifier, ILogger<T
         return allowed;
     }
 
-    private Func<Version, SslClientAuthenticationOptions> Create(Cluster cluster, IReadOnlySet<string> allowed)
+    private Func<Version, SslClientAuthenticationOptions> Create(TlsPeerVerifier verifier, Cluster cluster, IReadOnlySet<string> allowed)
     {
-        RemoteCertificateValidationCallback validate = (_, presented, chain, _) => Validate(cluster, allowed, presented, chain);
+        RemoteCertificateValidationCallback validate = (_, presented, chain, _) => Validate(verifier, cluster, allowed, presented, chain);
         // Read per connection: a renewed certificate is used from the next handshake on.
         return version => new SslClientAuthenticationOptions
         {
@@ -88,7 +89,7 @@ internal sealed partial class TlsOrigination(TlsPeerVerifier verifier, ILogger<T
         };
     }
 
-    private bool Validate(Cluster cluster, IReadOnlySet<string> allowed, X509Certificate? presented, X509Chain? chain)
+    private bool Validate(TlsPeerVerifier verifier, Cluster cluster, IReadOnlySet<string> allowed, X509Certificate? presented, X509Chain? chain)
     {
         if (presented is null)
         {

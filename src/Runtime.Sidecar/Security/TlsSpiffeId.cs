@@ -60,6 +60,37 @@ internal static class TlsSpiffeId
         return Parse(uris[0], out problem);
     }
 
+    /// <summary>The URI subject alternative names of <paramref name="certificate"/> (empty when none or malformed).</summary>
+    public static IReadOnlyList<string> UriNames(X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        var uris = new List<string>();
+        foreach (var extension in certificate.Extensions.Where(e => e.Oid?.Value == SubjectAltNameOid))
+        {
+            try
+            {
+                var names = new AsnReader(extension.RawData, AsnEncodingRules.DER).ReadSequence();
+                while (names.HasData)
+                {
+                    if (names.PeekTag() == UriTag)
+                    {
+                        uris.Add(names.ReadCharacterString(UniversalTagNumber.IA5String, UriTag));
+                    }
+                    else
+                    {
+                        names.ReadEncodedValue();
+                    }
+                }
+            }
+            catch (AsnContentException)
+            {
+                return [];
+            }
+        }
+
+        return uris;
+    }
+
     /// <summary>Parses a SPIFFE id of the form <c>spiffe://td/ns/NS/sa/SA</c>, or null with the reason.</summary>
     public static PeerIdentity? Parse(string id, out string? problem)
     {

@@ -23,8 +23,11 @@ internal sealed class TlsTestCa : IDisposable
 
     public X509Certificate2 Root { get; }
 
+    /// <summary>A server leaf for DNS name <paramref name="dnsName"/> (upstreams outside the mesh).</summary>
+    public X509Certificate2 IssueServer(string dnsName) => Issue([], dnsName: dnsName);
+
     /// <summary>A leaf for <paramref name="sanUris"/> (normally one SPIFFE id), valid from <paramref name="notBefore"/> to <paramref name="notAfter"/>.</summary>
-    public X509Certificate2 Issue(string[] sanUris, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
+    public X509Certificate2 Issue(string[] sanUris, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null, string? dnsName = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=workload", key, HashAlgorithmName.SHA256);
@@ -32,6 +35,11 @@ internal sealed class TlsTestCa : IDisposable
         foreach (var uri in sanUris)
         {
             san.AddUri(new Uri(uri));
+        }
+
+        if (dnsName is not null)
+        {
+            san.AddDnsName(dnsName);
         }
 
         request.CertificateExtensions.Add(san.Build(critical: true));
