@@ -44,4 +44,12 @@ internal sealed record ForwardRequest
 
     /// <summary>The pooled client to use (see <see cref="ForwarderClientFactory"/>); null uses the forwarder's shared one.</summary>
     public HttpMessageInvoker? Client { get; init; }
+
+    /// <summary>
+    /// TLS to originate over the upstream connection (mesh mTLS), or null for none: called for each new connection
+    /// with the HTTP version of the request opening it (for ALPN). The destination keeps its <c>http</c> scheme: the
+    /// client's connect callback layers TLS over the TCP stream (see <see cref="ForwarderClientFactory.TlsOption"/>),
+    /// so HTTP/2 runs with prior knowledge inside the tunnel.
+    /// </summary>
+    public Func<Version, System.Net.Security.SslClientAuthenticationOptions>? Tls { get; init; }
 }

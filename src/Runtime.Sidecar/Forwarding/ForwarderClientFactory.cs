@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
 
 namespace Runtime.Sidecar.Forwarding;
 
@@ -8,6 +10,12 @@ namespace Runtime.Sidecar.Forwarding;
 /// </summary>
 internal static class ForwarderClientFactory
 {
+    /// <summary>
+    /// The request option that makes a new connection TLS: the connect callback authenticates with the options it
+    /// returns for the request's HTTP version before HTTP runs over the stream.
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<Func<Version, SslClientAuthenticationOptions>> TlsOption = new("runtime.forwarder.tls");
+
     /// <summary>
     /// Creates a client that forwards faithfully: no cookies, redirects, decompression or proxy, no added
     /// <c>traceparent</c> headers, pooled HTTP/1.1 connections and as many HTTP/2 connections as streams need.
@@ -38,12 +46,48 @@ internal static class ForwarderClientFactory
             handler.SslOptions = options.Tls;
         }
 
-        if (options.ConnectCallback is not null)
-        {
-            handler.ConnectCallback = options.ConnectCallback;
-        }
+        var connect = options.ConnectCallback ?? ConnectTcpAsync;
+        handler.ConnectCallback = (context, cancellationToken) => ConnectAsync(connect, context, cancellationToken);
 
         return new HttpMessageInvoker(handler, disposeHandler: true);
+    }
+
+    private static async ValueTask<Stream> ConnectAsync(
+        Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> connect, SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var stream = await connect(context, cancellationToken).ConfigureAwait(false);
+        if (!context.InitialRequestMessage.Options.TryGetValue(TlsOption, out var tls))
+        {
+            return stream;
+        }
+
+        var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+        try
+        {
+            var options = tls(context.InitialRequestMessage.Version);
+            await ssl.AuthenticateAsClientAsync(options, cancellationToken).ConfigureAwait(false);
+            return ssl;
+        }
+        catch
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async ValueTask<Stream> ConnectTcpAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     private static void Validate(ForwarderClientOptions options)

@@ -18,6 +18,10 @@ internal sealed partial class HttpForwarder
         var incoming = context.Request;
         var message = new HttpRequestMessage(HttpMethod.Parse(incoming.Method), BuildTarget(context, request));
         SetVersion(message, incoming.Protocol, request, isUpgrade);
+        if (request.Tls is { } tls)
+        {
+            message.Options.Set(ForwarderClientFactory.TlsOption, tls);
+        }
 
         streamingContent = null;
         if (!isUpgrade)

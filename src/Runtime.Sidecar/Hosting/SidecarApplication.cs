@@ -17,6 +17,7 @@ using Runtime.Sidecar.Proxying;
 using Runtime.Sidecar.Resilience;
 using Runtime.Sidecar.Routing;
 using Runtime.Sidecar.Security.Jwt;
+using Runtime.Sidecar.Security;
 
 namespace Runtime.Sidecar.Hosting;
 
@@ -58,6 +59,9 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Limits.MinRequestBodyDataRate = null;
             kestrel.Limits.MinResponseDataRate = null;
+            // mTLS (issue 5): sidecars originate HTTP/2 inside TLS with an http target (:scheme http) and TLS is
+            // terminated ahead of Kestrel's own checks, so :scheme cannot be required to match the transport.
+            kestrel.AllowAlternateSchemes = true;
             // Apps and peer sidecars speak HTTP/1.1 or h2c (gRPC) on the same port: sniffed per connection.
             ListenBoth(kestrel, new IPEndPoint(IPAddress.Loopback, options.OutboundPort), ListenerKind.Outbound);
             ListenBoth(kestrel, new IPEndPoint(IPAddress.Parse(options.Address), options.InboundPort), ListenerKind.Inbound);
@@ -85,6 +89,17 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
         builder.Services.AddSingleton<JwksCache>(); // JWT (RequestAuthentication)
         builder.Services.AddSingleton<JwtAuthenticator>(); // JWT (RequestAuthentication)
         builder.Services.AddSingleton<InboundProxy>();
+        // mTLS (issue 5): with a certificate source, inbound TLS termination and outbound TLS origination.
+        if (options.CertificateSource is { } certificates)
+        {
+            builder.Services.AddSingleton(certificates);
+        }
+
+        builder.Services.AddSingleton(sp => sp.GetService<IWorkloadCertificateSource>() is { } source ? new TlsPeerVerifier(source, sp.GetRequiredService<TimeProvider>()) : null!);
+        builder.Services.AddSingleton(sp => new TlsOrigination(sp.GetService<TlsPeerVerifier>(), sp.GetRequiredService<ILogger<TlsOrigination>>()));
+        builder.Services.AddSingleton(sp => sp.GetService<TlsPeerVerifier>() is { } verifier
+            ? new TlsInboundTermination(sp.GetRequiredService<ProxyConfig>(), verifier, options, sp.GetRequiredService<ILogger<TlsInboundTermination>>())
+            : null!);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(20));
         builder.Services.AddSingleton<StopSequence>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StopSequence>());
@@ -165,6 +180,12 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
         kestrel.Listen(address, listen =>
         {
             Tag(listen, kind);
+            if (kind == ListenerKind.Inbound)
+            {
+                // mTLS (issue 5): TLS is terminated (or plaintext refused) before the HTTP/1.1-or-h2c handoff.
+                listen.Use(next => listen.ApplicationServices.GetService<TlsInboundTermination>()?.Wrap(next) ?? next);
+            }
+
             handoff.ConfigurePublic(listen);
             _listeners[kind] = listen;
         });

@@ -51,4 +51,10 @@ public sealed class SidecarOptions
 
     /// <summary>Minimum log level. Default information.</summary>
     public LogLevel LogLevel { get; set; } = LogLevel.Information;
+
+    /// <summary>
+    /// The workload certificate source to use instead of a registered one (in-process hosts and tests); null uses
+    /// the DI registration, if any. Without a source the sidecar speaks plaintext only.
+    /// </summary>
+    internal Security.IWorkloadCertificateSource? CertificateSource { get; set; }
 }

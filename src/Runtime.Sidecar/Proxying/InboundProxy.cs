@@ -4,6 +4,7 @@ using Runtime.Sidecar.Forwarding;
 using Runtime.Sidecar.Hosting;
 using Runtime.Sidecar.Security.Authorization;
 using Runtime.Sidecar.Security.Jwt;
+using Runtime.Sidecar.Security;
 
 namespace Runtime.Sidecar.Proxying;
 
@@ -48,6 +49,8 @@ internal sealed class InboundProxy(SidecarOptions options, IHttpForwarder forwar
         var client = context.Connection.RemoteIpAddress?.ToString();
         // h2UpgradePolicy UPGRADE made the caller's sidecar send an HTTP/1.1 request as h2c: the app gets HTTP/1.1.
         var upgraded = context.Request.Headers.ContainsKey(MeshHeaders.UpgradedFromHttp1);
+        // mTLS (issue 5): the app learns the caller only from a verified connection; an incoming XFCC is never trusted.
+        var forwardedClientCert = TlsPeerConnection.Of(context)?.ForwardedClientCert;
         var request = new ForwardRequest
         {
             Destination = _app,
@@ -57,6 +60,12 @@ internal sealed class InboundProxy(SidecarOptions options, IHttpForwarder forwar
             RequestHeaders = editor =>
             {
                 editor.Remove(MeshHeaders.UpgradedFromHttp1);
+                editor.Remove(TlsForwardedClientCert.HeaderName);
+                if (forwardedClientCert is not null)
+                {
+                    editor.Set(TlsForwardedClientCert.HeaderName, forwardedClientCert);
+                }
+
                 RequestHeaderOps.EnsureRequestId(editor);
                 if (client is not null)
                 {

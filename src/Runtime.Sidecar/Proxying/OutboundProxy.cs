@@ -10,6 +10,7 @@ using Runtime.Sidecar.Forwarding;
 using Runtime.Sidecar.Hosting;
 using Runtime.Sidecar.Resilience;
 using Runtime.Sidecar.Routing;
+using Runtime.Sidecar.Security;
 
 namespace Runtime.Sidecar.Proxying;
 
@@ -18,7 +19,7 @@ namespace Runtime.Sidecar.Proxying;
 /// so a config swap mid-request cannot change its route), picks an endpoint and forwards to that endpoint's
 /// sidecar. Every response the mesh generates itself carries <c>x-mesh-reason</c> and says why.
 /// </summary>
-internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder forwarder, SidecarOptions options, ILogger<OutboundProxy> logger)
+internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder forwarder, SidecarOptions options, ILogger<OutboundProxy> logger, TlsOrigination? tls = null)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -158,6 +159,8 @@ internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder f
             Authority = actions.AuthorityRewrite ?? view.Authority,
             Timeout = actions.RetryPolicy.FirstTryTimeout(routeTimeout),
             Client = admission.Client,
+            // mTLS (issue 5): auto mTLS towards sidecars, or DestinationRule tls; null is plaintext.
+            Tls = tls?.For(state, cluster, endpoint),
             // h2UpgradePolicy UPGRADE: HTTP/1.1 callers go upstream as h2c (the peer sidecar speaks it with prior knowledge).
             Version = upgradeToHttp2 ? HttpVersion.Version20 : null,
             RetryCheck = attempts.RetryCheck,

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Runtime.Sidecar.Forwarding;
 
 namespace Runtime.Sidecar.Resilience;
 
@@ -31,7 +32,8 @@ internal sealed record ConnectionPoolConnector(ConnectionPoolKeepalive? Keepaliv
         // The connection's protocol follows the request that opened it: HTTP/2 only for version-2 requests (h2c with
         // prior knowledge). TLS would be layered over this stream, so https connections are never rewritten.
         var initial = context.InitialRequestMessage;
-        if (MaxRequestsPerConnection > 1 && initial.Version.Major == 1 && initial.RequestUri?.Scheme == Uri.UriSchemeHttp)
+        if (MaxRequestsPerConnection > 1 && initial.Version.Major == 1 && initial.RequestUri?.Scheme == Uri.UriSchemeHttp
+            && !initial.Options.TryGetValue(ForwarderClientFactory.TlsOption, out _)) // mTLS: the counter would see ciphertext
         {
             stream = new ConnectionPoolRequestCountingStream(stream, MaxRequestsPerConnection);
         }

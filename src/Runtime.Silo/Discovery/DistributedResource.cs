@@ -14,7 +14,7 @@ internal sealed record DistributedResource
     public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(StringComparer.Ordinal)
     {
         MeshKinds.VirtualService.Kind, MeshKinds.DestinationRule.Kind, MeshKinds.ServiceEntry.Kind,
-        MeshKinds.AuthorizationPolicy.Kind, MeshKinds.RequestAuthentication.Kind,
+        MeshKinds.AuthorizationPolicy.Kind, MeshKinds.RequestAuthentication.Kind, MeshKinds.PeerAuthentication.Kind,
     };
 
     /// <summary>Istio's root namespaces: a security policy there applies mesh-wide (<c>mesh-system</c>, or Istio's own name).</summary>
@@ -70,7 +70,8 @@ internal sealed record DistributedResource
 
         // Security policies: proxies of the policy's own namespace, and every proxy for the root namespace's.
         // Workload selectors are matched by the sidecar itself (it knows its labels; content here is per namespace).
-        if (resource.Kind == MeshKinds.AuthorizationPolicy.Kind || resource.Kind == MeshKinds.RequestAuthentication.Kind)
+        // PeerAuthentication has no exportTo either.
+        if (resource.Kind == MeshKinds.AuthorizationPolicy.Kind || resource.Kind == MeshKinds.RequestAuthentication.Kind || resource.Kind == MeshKinds.PeerAuthentication.Kind)
         {
             return new DistributedResource { Resource = resource, Export = PolicyScope(resource.Metadata.Namespace) };
         }
