@@ -16,6 +16,7 @@ using Runtime.Sidecar.Listening;
 using Runtime.Sidecar.Proxying;
 using Runtime.Sidecar.Resilience;
 using Runtime.Sidecar.Routing;
+using Runtime.Sidecar.Security;
 
 namespace Runtime.Sidecar.Hosting;
 
@@ -79,6 +80,7 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
         builder.Services.AddSingleton<ProxyConfig>();
         builder.Services.AddSingleton(sp => new SnapshotFile(options.DataDir, options.Service, options.Namespace, sp.GetRequiredService<ILogger<SnapshotFile>>()));
         builder.Services.AddHttpForwarder();
+        builder.Services.AddWorkloadCertificates(options);
         builder.Services.AddSingleton<OutboundProxy>();
         builder.Services.AddSingleton<InboundProxy>();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(20));
@@ -116,7 +118,11 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         var ports = new BoundPorts(Port(ListenerKind.Inbound), Port(ListenerKind.Outbound), Port(ListenerKind.Admin));
 
-        // Stage: the control-plane link.
+        // Stage: the workload certificate (CA), then the control-plane link.
+        var certificates = services.GetRequiredService<CertificateRotation>();
+        certificates.Start();
+        services.GetRequiredService<StopSequence>().OnStopping(() => certificates.DisposeAsync().AsTask());
+
         _controlPlane = new ControlPlaneClient(_options, ports, config, file, TimeProvider.System, services.GetRequiredService<ILogger<ControlPlaneClient>>(), services.GetService<IOutlierStatusSource>());
         _controlPlane.Start();
         var controlPlane = _controlPlane;

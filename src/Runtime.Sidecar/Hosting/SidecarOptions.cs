@@ -43,4 +43,13 @@ public sealed class SidecarOptions
 
     /// <summary>Minimum log level. Default information.</summary>
     public LogLevel LogLevel { get; set; } = LogLevel.Information;
+
+    /// <summary>
+    /// File holding the bootstrap token (from <c>meshctl token create</c>) that obtains the first workload
+    /// certificate; <c>--token-file</c> / <c>MESH_TOKEN_FILE</c>. Without a token the sidecar has no certificate.
+    /// </summary>
+    public string? TokenFile { get; set; }
+
+    /// <summary>The bootstrap token itself, from the <c>MESH_TOKEN</c> environment variable only (never a flag: flags show in process lists).</summary>
+    public string? Token { get; set; }
 }
