@@ -46,8 +46,20 @@ internal sealed partial class CertificateRotation : IWorkloadCertificateSource, 
     /// <summary>Completes when the next certificate (first or renewed) is in place.</summary>
     public Task<WorkloadCertificate> NextIssued => Volatile.Read(ref _nextIssued).Task;
 
-    /// <summary>Starts obtaining and renewing the certificate in the background.</summary>
-    public void Start() => _loop = Task.Run(() => RunAsync(_stopping.Token));
+    /// <summary>
+    /// Starts obtaining and renewing the certificate in the background; without a bootstrap token it logs that
+    /// the sidecar runs plaintext only and starts nothing.
+    /// </summary>
+    public void Start()
+    {
+        if (ReadToken() is null)
+        {
+            LogNoToken();
+            return;
+        }
+
+        _loop = Task.Run(() => RunAsync(_stopping.Token));
+    }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -89,11 +101,7 @@ internal sealed partial class CertificateRotation : IWorkloadCertificateSource, 
             var token = usable is null ? ReadToken() : null;
             if (usable is null && token is null)
             {
-                if (current is null)
-                {
-                    LogNoToken();
-                }
-                else
+                if (current is not null)
                 {
                     LogExpiredWithoutToken(current.SpiffeId, current.NotAfter);
                 }
@@ -112,16 +120,17 @@ internal sealed partial class CertificateRotation : IWorkloadCertificateSource, 
                 LogIssued(result.Certificate.SpiffeId, result.Certificate.NotAfter, renewAt, usable is null ? "token" : "current certificate");
                 Interlocked.Exchange(ref _nextIssued, NewIssuedSignal()).TrySetResult(result.Certificate);
             }
-            catch (GrpcException ex) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is GrpcException or CryptographicException && !cancellationToken.IsCancellationRequested)
             {
                 var delay = Backoff.Delay(failures++, _random);
-                if (ex.Status == GrpcStatusCode.Unauthenticated && usable is not null && ReadToken() is not null)
+                var status = ex is GrpcException grpc ? grpc.Status : GrpcStatusCode.Internal;
+                if (status == GrpcStatusCode.Unauthenticated && usable is not null && ReadToken() is not null)
                 {
                     // The CA no longer accepts the current certificate (e.g. its root changed): start over with the token.
                     Volatile.Write(ref _state, _state with { Certificate = null });
                 }
 
-                LogSignFailed(ex.Status, ex.Message, delay, usable?.NotAfter);
+                LogSignFailed(status, ex.Message, delay, usable?.NotAfter);
                 renewAt = _time.GetUtcNow() + delay;
             }
         }
