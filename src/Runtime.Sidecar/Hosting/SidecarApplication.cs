@@ -92,6 +92,8 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
 
     public Task Ready => _app.Services.GetRequiredService<ProxyConfig>().Ready;
 
+    public IServiceProvider Services => _app.Services;
+
     public async Task<RunningSidecar> StartAsync(CancellationToken cancellationToken)
     {
         var services = _app.Services;

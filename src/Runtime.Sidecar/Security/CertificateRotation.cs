@@ -23,6 +23,7 @@ internal sealed partial class CertificateRotation : IWorkloadCertificateSource, 
     private State _state = new(null, [], []);
     private TaskCompletionSource<WorkloadCertificate> _nextIssued = NewIssuedSignal();
     private Task? _loop;
+    private int _disposed;
 
     /// <summary>Creates the rotation; <paramref name="token"/> reads the bootstrap token (null when there is none).</summary>
     public CertificateRotation(CaClient client, Func<string?> token, TimeProvider time, ILogger<CertificateRotation> logger, Random? random = null)
@@ -61,9 +62,14 @@ internal sealed partial class CertificateRotation : IWorkloadCertificateSource, 
         _loop = Task.Run(() => RunAsync(_stopping.Token));
     }
 
-    /// <inheritdoc />
+    /// <summary>Stops renewing; safe to call more than once (the host stops it, then the container disposes it).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
         {

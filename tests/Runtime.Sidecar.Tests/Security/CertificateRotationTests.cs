@@ -136,6 +136,27 @@ public sealed class CertificateRotationTests : IAsyncLifetime
         Assert.Equal(issued.AddHours(24 * 0.55), CertificateRotation.RenewalTime(issued, issued.AddHours(24), 1));
     }
 
+    [Fact]
+    public async Task SidecarHost_WithTokenFile_ServesItsWorkloadCertificate()
+    {
+        var tokenFile = Path.Combine(_root, "cart.token");
+        await File.WriteAllTextAsync(tokenFile, await CreateTokenAsync("shop", "cart") + "\n");
+        var options = new SidecarOptions
+        {
+            Service = "cart", Namespace = "shop", ServiceAccount = "cart", InboundPort = 0, OutboundPort = 0, AdminPort = 0,
+            DataDir = Path.Combine(_root, "sidecar"), TokenFile = tokenFile, LogLevel = LogLevel.Warning,
+        };
+        options.ControlPlanes.Add(_silo.GrpcAddress);
+
+        await using var sidecar = await SidecarHost.StartAsync(options, CancellationToken.None).Within();
+        var rotation = (CertificateRotation)sidecar.Services.GetService(typeof(IWorkloadCertificateSource))!;
+        var issued = rotation.NextIssued;
+        var certificate = rotation.Current ?? await issued.Within();
+
+        Assert.Equal("spiffe://cluster.local/ns/shop/sa/cart", certificate.SpiffeId);
+        Assert.True(certificate.NotAfter > DateTimeOffset.UtcNow.AddHours(23));
+    }
+
     private async Task<string> CreateTokenAsync(string @namespace, string serviceAccount)
     {
         using var client = new GrpcClient(_silo.GrpcAddress);
