@@ -92,6 +92,7 @@ internal sealed partial class CertificateRotation : IWorkloadCertificateSource, 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         var failures = 0;
+        var proveWithToken = false;
         var renewAt = DateTimeOffset.MinValue;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -103,7 +104,7 @@ internal sealed partial class CertificateRotation : IWorkloadCertificateSource, 
             }
 
             var current = Current;
-            var usable = current is not null && current.NotAfter > now ? current : null;
+            var usable = !proveWithToken && current is not null && current.NotAfter > now ? current : null;
             var token = usable is null ? ReadToken() : null;
             if (usable is null && token is null)
             {
@@ -122,6 +123,7 @@ internal sealed partial class CertificateRotation : IWorkloadCertificateSource, 
                 // The leaf keeps its own reference to the key; disposing ours is fine.
                 Volatile.Write(ref _state, new State(result.Certificate, result.TrustBundle, result.TrustDomains));
                 failures = 0;
+                proveWithToken = false;
                 renewAt = RenewalTime(now, result.Certificate.NotAfter, _random.NextDouble());
                 LogIssued(result.Certificate.SpiffeId, result.Certificate.NotAfter, renewAt, usable is null ? "token" : "current certificate");
                 Interlocked.Exchange(ref _nextIssued, NewIssuedSignal()).TrySetResult(result.Certificate);
@@ -132,8 +134,9 @@ internal sealed partial class CertificateRotation : IWorkloadCertificateSource, 
                 var status = ex is GrpcException grpc ? grpc.Status : GrpcStatusCode.Internal;
                 if (status == GrpcStatusCode.Unauthenticated && usable is not null && ReadToken() is not null)
                 {
-                    // The CA no longer accepts the current certificate (e.g. its root changed): start over with the token.
-                    Volatile.Write(ref _state, _state with { Certificate = null });
+                    // The CA no longer accepts the current certificate (e.g. its root changed): prove with the token
+                    // next time, serving the current certificate meanwhile.
+                    proveWithToken = true;
                 }
 
                 LogSignFailed(status, ex.Message, delay, usable?.NotAfter);
