@@ -22,6 +22,8 @@ public static class MeshctlApp
             ProxyStatusCommand.Create(console),
             ProxyConfigCommand.Create(console),
             VersionCommand.Create(console),
+            TokenCommand.Create(console),
+            CaCommand.Create(console),
         };
 
         var parse = root.Parse(args);

@@ -14,7 +14,7 @@ namespace Runtime.Cli.Api;
 /// The control plane's management API as meshctl uses it. Wire messages are mapped to domain types here and
 /// gRPC failures become <see cref="CliException"/>s worded for a person at a terminal.
 /// </summary>
-internal sealed class MeshApiClient : IDisposable
+internal sealed partial class MeshApiClient : IDisposable
 {
     private const string ConfigService = "/runtime.mesh.v1.ConfigService/";
     private const string ServerInfoService = "/runtime.mesh.v1.ServerInfoService/";

@@ -30,4 +30,7 @@ public sealed class RunningSidecar : IAsyncDisposable
 
     /// <summary>Stops the sidecar: deregisters, finishes in-flight requests, closes listeners.</summary>
     public ValueTask DisposeAsync() => _application.DisposeAsync();
+
+    /// <summary>The sidecar's services (for tests and diagnostics).</summary>
+    internal IServiceProvider Services => _application.Services;
 }

@@ -84,6 +84,7 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
         builder.Services.AddSingleton<ProxyConfig>();
         builder.Services.AddSingleton(sp => new SnapshotFile(options.DataDir, options.Service, options.Namespace, sp.GetRequiredService<ILogger<SnapshotFile>>()));
         builder.Services.AddHttpForwarder();
+        builder.Services.AddWorkloadCertificates(options);
         builder.Services.AddSingleton<OutboundProxy>();
         builder.Services.AddSingleton<Security.Authorization.InboundAuthorization>(); // AuthorizationPolicy (issue 5)
         builder.Services.AddSingleton<JwksCache>(); // JWT (RequestAuthentication)
@@ -108,6 +109,8 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
     }
 
     public Task Ready => _app.Services.GetRequiredService<ProxyConfig>().Ready;
+
+    public IServiceProvider Services => _app.Services;
 
     public async Task<RunningSidecar> StartAsync(CancellationToken cancellationToken)
     {
@@ -135,7 +138,11 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         var ports = new BoundPorts(Port(ListenerKind.Inbound), Port(ListenerKind.Outbound), Port(ListenerKind.Admin));
 
-        // Stage: the control-plane link.
+        // Stage: the workload certificate (CA), then the control-plane link.
+        var certificates = services.GetRequiredService<CertificateRotation>();
+        certificates.Start();
+        services.GetRequiredService<StopSequence>().OnStopping(() => certificates.DisposeAsync().AsTask());
+
         _controlPlane = new ControlPlaneClient(_options, ports, config, file, TimeProvider.System, services.GetRequiredService<ILogger<ControlPlaneClient>>(), services.GetService<IOutlierStatusSource>());
         _controlPlane.Start();
         var controlPlane = _controlPlane;

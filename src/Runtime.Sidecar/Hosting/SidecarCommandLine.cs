@@ -26,6 +26,7 @@ internal static class SidecarCommandLine
             new("--data-dir", "MESH_DATA_DIR", "local state: the last good config", "./.mesh-sidecar", (o, v) => { o.DataDir = v; return null; }),
             new("--instance", "MESH_INSTANCE", "instance name shown by meshctl proxy-status", "service-address-port", (o, v) => { o.Instance = v; return null; }),
             new("--path-normalization", "MESH_PATH_NORMALIZATION", "request path normalization: STRICT, or Istio's NONE, BASE, MERGE_SLASHES, DECODE_AND_MERGE_SLASHES", "STRICT", ReadPathNormalization),
+            new("--token-file", "MESH_TOKEN_FILE", "file holding the bootstrap token for the first workload certificate (or set MESH_TOKEN)", "none", (o, v) => { o.TokenFile = v; return null; }),
             new("--log-level", "MESH_LOG_LEVEL", "trace, debug, information, warning, error, critical or none", "information", (o, v) => FlagValues.ReadLogLevel(v, l => o.LogLevel = l)),
         ]);
 
@@ -89,6 +90,11 @@ internal static class SidecarCommandLine
         if (!IsDnsLabel(options.Namespace))
         {
             problems.Add($"--namespace (MESH_NAMESPACE) '{options.Namespace}' is not a DNS label (lower-case letters, digits and '-', at most 63)");
+        }
+
+        if (options.TokenFile is { Length: > 0 } tokenFile && !File.Exists(tokenFile))
+        {
+            problems.Add($"--token-file (MESH_TOKEN_FILE) '{tokenFile}' does not exist; create it with: meshctl token create --namespace {options.Namespace} --service-account {options.ServiceAccount} > {tokenFile}");
         }
 
         if (!System.Net.IPAddress.TryParse(options.Address, out _))

@@ -37,6 +37,7 @@ public static class SidecarHost
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         var parsed = SidecarCommandLine.Flags.Parse(args, environment);
+        parsed.Options.Token = environment.TryGetValue("MESH_TOKEN", out var token) && !string.IsNullOrWhiteSpace(token) ? token.Trim() : null;
         if (parsed.HelpRequested)
         {
             await output.WriteAsync(SidecarCommandLine.Flags.HelpText).ConfigureAwait(false);

@@ -57,4 +57,13 @@ public sealed class SidecarOptions
     /// the DI registration, if any. Without a source the sidecar speaks plaintext only.
     /// </summary>
     internal Security.IWorkloadCertificateSource? CertificateSource { get; set; }
+
+    /// <summary>
+    /// File holding the bootstrap token (from <c>meshctl token create</c>) that obtains the first workload
+    /// certificate; <c>--token-file</c> / <c>MESH_TOKEN_FILE</c>. Without a token the sidecar has no certificate.
+    /// </summary>
+    public string? TokenFile { get; set; }
+
+    /// <summary>The bootstrap token itself, from the <c>MESH_TOKEN</c> environment variable only (never a flag: flags show in process lists).</summary>
+    public string? Token { get; set; }
 }

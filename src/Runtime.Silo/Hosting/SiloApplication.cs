@@ -10,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Runtime.Grpc.Server;
 using Runtime.Silo.Api;
+using Runtime.Silo.Ca;
 using Runtime.Silo.Discovery;
 using Runtime.Silo.Metrics;
 using Runtime.Silo.Store;
@@ -87,6 +88,7 @@ internal sealed partial class SiloApplication : IAsyncDisposable
         builder.Services.AddSingleton<SqliteConfigStore>();
         builder.Services.AddSingleton<IConfigStore>(sp => sp.GetRequiredService<SqliteConfigStore>());
         builder.Services.AddHostedService<ChangeLogCompactionService>();
+        builder.Services.AddSingleton<CaStartup>();
         builder.Services.AddDiscovery();
         builder.Services.Configure<DiscoveryOptions>(discovery =>
         {
@@ -118,6 +120,9 @@ internal sealed partial class SiloApplication : IAsyncDisposable
         await store.OpenAsync(cancellationToken).ConfigureAwait(false);
         readiness.StoreOpened();
 
+        // Stage: CA (its material lives in the store).
+        _app.Services.GetRequiredService<CaStartup>().Load();
+
         // Stage: endpoints. The port gate runs after routing so it can read each endpoint's listener.
         _app.UseRouting();
         _app.Use(RestrictToListener);
@@ -147,7 +152,7 @@ internal sealed partial class SiloApplication : IAsyncDisposable
     }
 
     /// <summary>
-    /// Maps the gRPC management API (ConfigService, ServerInfoService, DiscoveryService and server reflection) on
+    /// Maps the gRPC management API (ConfigService, ServerInfoService, DiscoveryService, CertificateService and server reflection) on
     /// <paramref name="grpcEndpoints"/>, whose routes answer only on the h2c gRPC port.
     /// </summary>
     /// <param name="grpcEndpoints">Route builder restricted to the gRPC listener.</param>
@@ -157,6 +162,7 @@ internal sealed partial class SiloApplication : IAsyncDisposable
         grpcEndpoints.MapGrpcService(ActivatorUtilities.CreateInstance<ConfigApi>(services).Build());
         grpcEndpoints.MapGrpcService(ActivatorUtilities.CreateInstance<ServerInfoApi>(services).Build());
         grpcEndpoints.MapGrpcService(ActivatorUtilities.CreateInstance<DiscoveryApi>(services).Build());
+        grpcEndpoints.MapGrpcService(ActivatorUtilities.CreateInstance<CertificateApi>(services).Build());
         grpcEndpoints.MapGrpcReflection();
     }
 

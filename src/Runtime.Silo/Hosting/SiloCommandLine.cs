@@ -20,6 +20,11 @@ internal static class SiloCommandLine
             new("--store", "MESH_STORE", "config store: sqlite (postgres arrives in a later version)", "sqlite", ReadStore),
             new("--heartbeat-interval", "MESH_HEARTBEAT_INTERVAL", "how often sidecars heartbeat, e.g. 5s", "5s", (o, v) => ReadDuration(v, d => o.HeartbeatInterval = d)),
             new("--endpoint-ttl", "MESH_ENDPOINT_TTL", "how long an endpoint stays registered without a heartbeat, e.g. 15s", "15s", (o, v) => ReadDuration(v, d => o.EndpointTtl = d)),
+            new("--ca-dir", "MESH_CA_DIR", "plugged-in CA directory (ca-cert.pem, ca-key.pem, root-cert.pem, cert-chain.pem); none generates a root kept in the store", "none", (o, v) => { o.CaDir = v; return null; }),
+            new("--trust-domain", "MESH_TRUST_DOMAIN", "mesh trust domain of SPIFFE ids", "cluster.local", (o, v) => { o.TrustDomain = v; return null; }),
+            new("--trust-domain-alias", "MESH_TRUST_DOMAIN_ALIASES", "another trust domain accepted as this mesh's; repeatable", "none", (o, v) => { o.TrustDomainAliases.Add(v); return null; }, o => o.TrustDomainAliases.Clear()),
+            new("--cert-ttl", "MESH_CERT_TTL", "default workload certificate lifetime, e.g. 24h", "24h", (o, v) => ReadDuration(v, d => o.CertTtl = d)),
+            new("--max-cert-ttl", "MESH_MAX_CERT_TTL", "longest workload certificate lifetime issued, e.g. 2160h", "2160h", (o, v) => ReadDuration(v, d => o.MaxCertTtl = d)),
             new("--log-level", "MESH_LOG_LEVEL", "trace, debug, information, warning, error, critical or none", "information", (o, v) => FlagValues.ReadLogLevel(v, l => o.LogLevel = l)),
         ]);
 

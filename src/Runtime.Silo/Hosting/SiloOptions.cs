@@ -31,4 +31,23 @@ public sealed class SiloOptions
 
     /// <summary>How long an endpoint stays registered without a heartbeat or open stream. Default 15 s.</summary>
     public TimeSpan EndpointTtl { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Directory with a plugged-in CA in Istio's <c>cacerts</c> layout (<c>ca-cert.pem</c>, <c>ca-key.pem</c>,
+    /// <c>root-cert.pem</c>, <c>cert-chain.pem</c>); <c>--ca-dir</c> / <c>MESH_CA_DIR</c>. Default none: a self-signed
+    /// root is generated on first start and kept in the store.
+    /// </summary>
+    public string? CaDir { get; set; }
+
+    /// <summary>Mesh trust domain, the host part of every SPIFFE id; <c>--trust-domain</c> / <c>MESH_TRUST_DOMAIN</c>. Default <c>cluster.local</c>.</summary>
+    public string TrustDomain { get; set; } = "cluster.local";
+
+    /// <summary>Other trust domains accepted as this mesh's; <c>--trust-domain-alias</c> (repeatable) / <c>MESH_TRUST_DOMAIN_ALIASES</c> (comma-separated).</summary>
+    public List<string> TrustDomainAliases { get; } = [];
+
+    /// <summary>Default workload certificate lifetime; <c>--cert-ttl</c> / <c>MESH_CERT_TTL</c>. Default 24 h.</summary>
+    public TimeSpan CertTtl { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Longest workload certificate lifetime the CA issues; <c>--max-cert-ttl</c> / <c>MESH_MAX_CERT_TTL</c>. Default 90 days.</summary>
+    public TimeSpan MaxCertTtl { get; set; } = TimeSpan.FromDays(90);
 }

@@ -45,6 +45,8 @@ internal sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
             failures.Add($"--endpoint-ttl (MESH_ENDPOINT_TTL) {options.EndpointTtl.TotalSeconds:0.###}s must be longer than --heartbeat-interval (MESH_HEARTBEAT_INTERVAL) {options.HeartbeatInterval.TotalSeconds:0.###}s, or sidecars expire between heartbeats; use about three intervals");
         }
 
+        Ca.CaSettings.Validate(options, failures);
+
         if (!Enum.IsDefined(options.LogLevel))
         {
             failures.Add($"--log-level (MESH_LOG_LEVEL): '{options.LogLevel}' is not a log level; use trace, debug, information, warning, error, critical or none");
