@@ -58,7 +58,12 @@ start_workload() {
     pids+=($!)
     app_flag=(--app-port "$app")
   fi
+  # Identity: a bootstrap token for the workload's service account; the sidecar makes its key, gets its SPIFFE
+  # certificate from the control plane's CA and speaks mTLS to the other sidecars (auto mTLS).
+  mkdir -p "$DATA_DIR/sidecars"
+  meshctl token create --namespace default --service-account "$service" >"$DATA_DIR/sidecars/$name.token"
   dotnet "src/Runtime.Sidecar/bin/$out/Runtime.Sidecar.dll" --service "$service" --label "app=$service" --label "version=$version" \
+    --service-account "$service" --token-file "$DATA_DIR/sidecars/$name.token" \
     --control-plane "http://127.0.0.1:$GRPC_PORT" --instance "$name" "${app_flag[@]}" \
     --inbound-port "$inbound" --outbound-port "$outbound" --admin-port "$admin" \
     --data-dir "$DATA_DIR/sidecars/$name" --log-level warning >"$LOGS/$name.log" 2>&1 &
@@ -77,6 +82,8 @@ start_workload traffic traffic v1 none 5
 
 echo "==> meshctl proxy-status"
 meshctl proxy-status
+echo "==> meshctl ca status"
+meshctl ca status
 echo "==> meshctl get vs; meshctl get dr"
 meshctl get vs
 meshctl get dr
