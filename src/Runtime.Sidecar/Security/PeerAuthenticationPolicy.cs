@@ -15,8 +15,6 @@ namespace Runtime.Sidecar.Security;
 /// </summary>
 internal sealed class PeerAuthenticationPolicy
 {
-    /// <summary>Namespaces whose selector-less PeerAuthentication is mesh-wide.</summary>
-    public static readonly IReadOnlyList<string> RootNamespaces = ["mesh-system", "istio-system"];
 
     // One resolution per snapshot: recomputed when a push swaps the snapshot, read lock-free per connection.
     private static readonly ConditionalWeakTable<ProxySnapshot, PeerAuthenticationPolicy> Resolved = [];
@@ -57,7 +55,7 @@ internal sealed class PeerAuthenticationPolicy
         policies.Sort((a, b) => Compare(a.Resource, b.Resource));
         var workload = policies.FirstOrDefault(p => p.Resource.Metadata.Namespace == identity.Namespace && p.Spec.Selector?.MatchLabels is { Count: > 0 } labels && Matches(labels, identity.Labels));
         var ns = policies.FirstOrDefault(p => p.Resource.Metadata.Namespace == identity.Namespace && p.Spec.Selector?.MatchLabels is null or { Count: 0 });
-        var mesh = RootNamespaces.Select(root => policies.FirstOrDefault(p => p.Resource.Metadata.Namespace == root && p.Spec.Selector?.MatchLabels is null or { Count: 0 }))
+        var mesh = RootNamespaces.All.Select(root => policies.FirstOrDefault(p => p.Resource.Metadata.Namespace == root && p.Spec.Selector?.MatchLabels is null or { Count: 0 }))
             .FirstOrDefault(p => p.Resource is not null);
 
         if (workload.Resource is not null)

@@ -1,6 +1,7 @@
 using Runtime.Abstractions.Discovery;
 using Runtime.Abstractions.Networking;
 using Runtime.Abstractions.Resources;
+using Runtime.Abstractions.Security;
 
 namespace Runtime.Silo.Discovery;
 
@@ -16,9 +17,6 @@ internal sealed record DistributedResource
         MeshKinds.VirtualService.Kind, MeshKinds.DestinationRule.Kind, MeshKinds.ServiceEntry.Kind,
         MeshKinds.AuthorizationPolicy.Kind, MeshKinds.RequestAuthentication.Kind, MeshKinds.PeerAuthentication.Kind,
     };
-
-    /// <summary>Istio's root namespaces: a security policy there applies mesh-wide (<c>mesh-system</c>, or Istio's own name).</summary>
-    public static readonly IReadOnlySet<string> RootNamespaces = new HashSet<string>(StringComparer.Ordinal) { "mesh-system", "istio-system" };
 
     public required MeshResource Resource { get; init; }
 

@@ -14,8 +14,6 @@ namespace Runtime.Sidecar.Security.Authorization;
 /// </summary>
 internal static class AuthorizationPolicyCompiler
 {
-    /// <summary>The namespaces whose policies are mesh-wide.</summary>
-    public static readonly IReadOnlySet<string> RootNamespaces = new HashSet<string>(StringComparer.Ordinal) { "mesh-system", "istio-system" };
 
     /// <summary>Compiles the policies of <paramref name="snapshot"/> that apply to <paramref name="self"/>; problems are reported, never fatal.</summary>
     public static AuthorizationEvaluator Compile(ProxySnapshot snapshot, SidecarIdentity self, List<string> problems)

@@ -12,8 +12,6 @@ namespace Runtime.Sidecar.Security.Jwt;
 /// </summary>
 internal sealed class JwtPolicy
 {
-    /// <summary>The root namespaces whose policies apply mesh-wide.</summary>
-    public static readonly IReadOnlySet<string> RootNamespaces = new HashSet<string>(StringComparer.Ordinal) { "mesh-system", "istio-system" };
 
     /// <summary>A policy with no rules: every request passes untouched.</summary>
     public static readonly JwtPolicy Empty = new([], []);
