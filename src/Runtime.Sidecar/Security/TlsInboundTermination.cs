@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using Runtime.Abstractions.Discovery;
 using Runtime.Abstractions.Security;
 using Runtime.Sidecar.Configuration;
 using Runtime.Sidecar.Hosting;
@@ -32,12 +33,14 @@ internal sealed partial class TlsInboundTermination(ProxyConfig config, TlsPeerV
     // The certificate context (leaf plus chain) is built once per issued certificate, not per handshake.
     private static readonly ConditionalWeakTable<WorkloadCertificate, SslStreamCertificateContext> Contexts = [];
 
+    private static readonly ConditionalWeakTable<ProxySnapshot, PeerAuthenticationPolicy> Resolved = [];
+
     /// <summary>The middleware, for <c>ListenOptions.Use</c>.</summary>
     public ConnectionDelegate Wrap(ConnectionDelegate next) => connection => HandleAsync(connection, next);
 
     private async Task HandleAsync(ConnectionContext connection, ConnectionDelegate next)
     {
-        var policy = PeerAuthenticationPolicy.For(config.Current?.Snapshot, config.Identity, options.AppPort);
+        var policy = PolicyFor(config.Current?.Snapshot);
         if (policy.Mode == MutualTlsMode.Disable)
         {
             await next(connection).ConfigureAwait(false);
@@ -83,6 +86,12 @@ internal sealed partial class TlsInboundTermination(ProxyConfig config, TlsPeerV
 
         await TerminateAsync(connection, certificate, next).ConfigureAwait(false);
     }
+
+    // One resolution per snapshot: recomputed when a push swaps the snapshot, read lock-free per connection.
+    private PeerAuthenticationPolicy PolicyFor(ProxySnapshot? snapshot) =>
+        snapshot is null
+            ? PeerAuthenticationPolicy.Default
+            : Resolved.GetValue(snapshot, s => PeerAuthenticationPolicy.Resolve(s.Resources, config.Identity.Namespace, config.Identity.Labels, options.AppPort));
 
     private async Task TerminateAsync(ConnectionContext connection, WorkloadCertificate certificate, ConnectionDelegate next)
     {

@@ -1,15 +1,13 @@
 using System.Text.Json;
 using Runtime.Abstractions.Resources;
 using Runtime.Abstractions.Security;
-using Runtime.Sidecar.Routing;
-using Runtime.Sidecar.Security;
 
-namespace Runtime.Sidecar.Tests.Security;
+namespace Runtime.Abstractions.Tests.Security;
 
 /// <summary>Which PeerAuthentication decides a workload's inbound mode, level by level, as in Istio.</summary>
-public sealed class TlsPeerAuthenticationPolicyTests
+public sealed class PeerAuthenticationPolicyTests
 {
-    private static readonly SidecarIdentity Reviews = new("reviews", "default", new Dictionary<string, string> { ["app"] = "reviews", ["version"] = "v1" }, "reviews");
+    private static readonly Dictionary<string, string> Reviews = new() { ["app"] = "reviews", ["version"] = "v1" };
 
     private static MeshResource Policy(string ns, string name, string spec, int ageMinutes = 0) => new()
     {
@@ -21,13 +19,13 @@ public sealed class TlsPeerAuthenticationPolicyTests
 
     [Fact]
     public void Resolve_NoPolicy_IsPermissive() =>
-        Assert.Equal(MutualTlsMode.Permissive, PeerAuthenticationPolicy.Resolve([], Reviews, 9080).Mode);
+        Assert.Equal(MutualTlsMode.Permissive, PeerAuthenticationPolicy.Resolve([], "default", Reviews, 9080).Mode);
 
     [Theory]
     [InlineData("mesh-system")]
     [InlineData("istio-system")]
     public void Resolve_MeshLevel_AppliesFromEitherRootNamespace(string root) =>
-        Assert.Equal(MutualTlsMode.Strict, PeerAuthenticationPolicy.Resolve([Policy(root, "default", """{"mtls":{"mode":"STRICT"}}""")], Reviews, 9080).Mode);
+        Assert.Equal(MutualTlsMode.Strict, PeerAuthenticationPolicy.Resolve([Policy(root, "default", """{"mtls":{"mode":"STRICT"}}""")], "default", Reviews, 9080).Mode);
 
     [Fact]
     public void Resolve_NamespaceOverridesMesh_AndOtherNamespacesAreIgnored()
@@ -38,7 +36,7 @@ public sealed class TlsPeerAuthenticationPolicyTests
             Policy("default", "ns", """{"mtls":{"mode":"DISABLE"}}"""),
             Policy("other", "ns", """{"mtls":{"mode":"PERMISSIVE"}}"""),
         ];
-        var resolved = PeerAuthenticationPolicy.Resolve(policies, Reviews, 9080);
+        var resolved = PeerAuthenticationPolicy.Resolve(policies, "default", Reviews, 9080);
         Assert.Equal(MutualTlsMode.Disable, resolved.Mode);
         Assert.Equal("default/ns", resolved.Source);
     }
@@ -52,9 +50,9 @@ public sealed class TlsPeerAuthenticationPolicyTests
             Policy("default", "reviews", """{"selector":{"matchLabels":{"app":"reviews"}},"mtls":{"mode":"UNSET"},"portLevelMtls":{"9080":{"mode":"DISABLE"}}}"""),
             Policy("default", "ratings", """{"selector":{"matchLabels":{"app":"ratings"}},"mtls":{"mode":"PERMISSIVE"}}"""),
         ];
-        Assert.Equal(MutualTlsMode.Disable, PeerAuthenticationPolicy.Resolve(policies, Reviews, 9080).Mode);
+        Assert.Equal(MutualTlsMode.Disable, PeerAuthenticationPolicy.Resolve(policies, "default", Reviews, 9080).Mode);
         // Another app port: the workload policy is UNSET, so the namespace's STRICT applies.
-        Assert.Equal(MutualTlsMode.Strict, PeerAuthenticationPolicy.Resolve(policies, Reviews, 8080).Mode);
+        Assert.Equal(MutualTlsMode.Strict, PeerAuthenticationPolicy.Resolve(policies, "default", Reviews, 8080).Mode);
     }
 
     [Fact]
@@ -65,6 +63,6 @@ public sealed class TlsPeerAuthenticationPolicyTests
             Policy("default", "newer", """{"selector":{"matchLabels":{"app":"reviews"}},"mtls":{"mode":"DISABLE"}}""", ageMinutes: 1),
             Policy("default", "older", """{"selector":{"matchLabels":{"version":"v1"}},"mtls":{"mode":"STRICT"}}""", ageMinutes: 10),
         ];
-        Assert.Equal(MutualTlsMode.Strict, PeerAuthenticationPolicy.Resolve(policies, Reviews, 9080).Mode);
+        Assert.Equal(MutualTlsMode.Strict, PeerAuthenticationPolicy.Resolve(policies, "default", Reviews, 9080).Mode);
     }
 }

@@ -1,24 +1,16 @@
-using System.Runtime.CompilerServices;
-using Runtime.Abstractions.Discovery;
 using Runtime.Abstractions.Resources;
-using Runtime.Abstractions.Security;
-using Runtime.Sidecar.Routing;
 
-namespace Runtime.Sidecar.Security;
+namespace Runtime.Abstractions.Security;
 
 /// <summary>
-/// The inbound mTLS mode in force for this workload, resolved from the PeerAuthentication resources of a snapshot
-/// as Istio does: the workload-selector policy's port-level mode for the app port, then its mode, then the
-/// namespace policy, then the mesh policy (root namespace <c>mesh-system</c>, or <c>istio-system</c>); UNSET
-/// inherits from the next level and PERMISSIVE is the default. Several policies at one level: the oldest wins
-/// (then the first by name), as in Istio.
+/// The inbound mTLS mode in force for one workload port, resolved from PeerAuthentication resources as Istio does:
+/// the workload-selector policy's port-level mode for the port, then its mode, then the namespace policy, then the
+/// mesh policy (a root namespace, see <see cref="RootNamespaces"/>); UNSET inherits from the next level and
+/// PERMISSIVE is the default. Several policies at one level: the oldest wins (then the first by name), as in Istio.
+/// The sidecar enforces exactly this resolution and <c>meshctl x tls-check</c> reports it.
 /// </summary>
-internal sealed class PeerAuthenticationPolicy
+public sealed class PeerAuthenticationPolicy
 {
-
-    // One resolution per snapshot: recomputed when a push swaps the snapshot, read lock-free per connection.
-    private static readonly ConditionalWeakTable<ProxySnapshot, PeerAuthenticationPolicy> Resolved = [];
-
     private PeerAuthenticationPolicy(MutualTlsMode mode, string source)
     {
         Mode = mode;
@@ -28,21 +20,22 @@ internal sealed class PeerAuthenticationPolicy
     /// <summary>The effective mode: never <see cref="MutualTlsMode.Unset"/>.</summary>
     public MutualTlsMode Mode { get; }
 
-    /// <summary>Which policy decided (<c>namespace/name</c>), or <c>default</c>.</summary>
+    /// <summary>Which policy decided (<c>namespace/name</c>, with <c> port N</c> for a port-level mode), or <c>default</c>.</summary>
     public string Source { get; }
 
     /// <summary>The mode with no policy at all: PERMISSIVE.</summary>
     public static PeerAuthenticationPolicy Default { get; } = new(MutualTlsMode.Permissive, "default");
 
-    /// <summary>The effective mode for <paramref name="identity"/>'s app port under <paramref name="snapshot"/> (cached per snapshot).</summary>
-    public static PeerAuthenticationPolicy For(ProxySnapshot? snapshot, SidecarIdentity identity, int? appPort) =>
-        snapshot is null ? Default : Resolved.GetValue(snapshot, s => Resolve(s.Resources, identity, appPort));
-
-    /// <summary>Resolves the effective mode from <paramref name="resources"/>.</summary>
-    public static PeerAuthenticationPolicy Resolve(IEnumerable<MeshResource> resources, SidecarIdentity identity, int? appPort)
+    /// <summary>Resolves the effective mode of a workload's <paramref name="port"/> from <paramref name="resources"/> (other kinds are ignored).</summary>
+    /// <param name="resources">The resources in force, typically a proxy snapshot's or the whole store's.</param>
+    /// <param name="namespace">The workload's namespace.</param>
+    /// <param name="labels">The workload's labels, matched by <c>selector.matchLabels</c>.</param>
+    /// <param name="port">The workload (app) port <c>portLevelMtls</c> is keyed by; null when it has none.</param>
+    public static PeerAuthenticationPolicy Resolve(IEnumerable<MeshResource> resources, string @namespace, IReadOnlyDictionary<string, string> labels, int? port)
     {
         ArgumentNullException.ThrowIfNull(resources);
-        ArgumentNullException.ThrowIfNull(identity);
+        ArgumentNullException.ThrowIfNull(@namespace);
+        ArgumentNullException.ThrowIfNull(labels);
         var policies = new List<(MeshResource Resource, PeerAuthenticationSpec Spec)>();
         foreach (var resource in resources)
         {
@@ -53,16 +46,16 @@ internal sealed class PeerAuthenticationPolicy
         }
 
         policies.Sort((a, b) => Compare(a.Resource, b.Resource));
-        var workload = policies.FirstOrDefault(p => p.Resource.Metadata.Namespace == identity.Namespace && p.Spec.Selector?.MatchLabels is { Count: > 0 } labels && Matches(labels, identity.Labels));
-        var ns = policies.FirstOrDefault(p => p.Resource.Metadata.Namespace == identity.Namespace && p.Spec.Selector?.MatchLabels is null or { Count: 0 });
+        var workload = policies.FirstOrDefault(p => p.Resource.Metadata.Namespace == @namespace && p.Spec.Selector?.MatchLabels is { Count: > 0 } wanted && Matches(wanted, labels));
+        var ns = policies.FirstOrDefault(p => p.Resource.Metadata.Namespace == @namespace && p.Spec.Selector?.MatchLabels is null or { Count: 0 });
         var mesh = RootNamespaces.All.Select(root => policies.FirstOrDefault(p => p.Resource.Metadata.Namespace == root && p.Spec.Selector?.MatchLabels is null or { Count: 0 }))
             .FirstOrDefault(p => p.Resource is not null);
 
         if (workload.Resource is not null)
         {
-            if (appPort is int port && workload.Spec.PortLevelMtls?.TryGetValue(port, out var portLevel) == true && Decided(portLevel) is { } portMode)
+            if (port is int number && workload.Spec.PortLevelMtls?.TryGetValue(number, out var portLevel) == true && Decided(portLevel) is { } portMode)
             {
-                return new PeerAuthenticationPolicy(portMode, $"{Name(workload.Resource)} port {port}");
+                return new PeerAuthenticationPolicy(portMode, $"{Name(workload.Resource)} port {number}");
             }
 
             if (Decided(workload.Spec.Mtls) is { } mode)
