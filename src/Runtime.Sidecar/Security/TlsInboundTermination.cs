@@ -19,7 +19,8 @@ namespace Runtime.Sidecar.Security;
 /// it peeks at the first byte (consuming nothing). A TLS record (0x16) under STRICT or PERMISSIVE is terminated
 /// here with the workload certificate read at each handshake, a client certificate required and verified by
 /// <see cref="TlsPeerVerifier"/>, and ALPN h2/http/1.1; the handoff then sniffs the decrypted bytes as usual.
-/// Plaintext passes through under PERMISSIVE and DISABLE and is refused (connection closed, logged) under STRICT.
+/// Plaintext passes through under PERMISSIVE and DISABLE and is refused (connection closed, logged) under STRICT,
+/// including on a connection accepted earlier once a push makes the port STRICT (<see cref="TlsPlaintextGuard"/>).
 /// Under DISABLE no TLS is offered: a ClientHello goes to the HTTP parser, which rejects it.
 /// </summary>
 internal sealed partial class TlsInboundTermination(ProxyConfig config, TlsPeerVerifier verifier, SidecarOptions options, ILogger<TlsInboundTermination> logger)
@@ -43,7 +44,7 @@ internal sealed partial class TlsInboundTermination(ProxyConfig config, TlsPeerV
         var policy = PolicyFor(config.Current?.Snapshot);
         if (policy.Mode == MutualTlsMode.Disable)
         {
-            await next(connection).ConfigureAwait(false);
+            await ServePlaintextAsync(connection, next).ConfigureAwait(false);
             return;
         }
 
@@ -73,7 +74,7 @@ internal sealed partial class TlsInboundTermination(ProxyConfig config, TlsPeerV
                 return;
             }
 
-            await next(connection).ConfigureAwait(false);
+            await ServePlaintextAsync(connection, next).ConfigureAwait(false);
             return;
         }
 
@@ -92,6 +93,25 @@ internal sealed partial class TlsInboundTermination(ProxyConfig config, TlsPeerV
         snapshot is null
             ? PeerAuthenticationPolicy.Default
             : Resolved.GetValue(snapshot, s => PeerAuthenticationPolicy.Resolve(s.Resources, config.Identity.Namespace, config.Identity.Labels, options.AppPort));
+
+    // Plaintext stays subject to the mode in force: bytes arriving after a push made the port STRICT close the connection.
+    private async Task ServePlaintextAsync(ConnectionContext connection, ConnectionDelegate next)
+    {
+        var original = connection.Transport;
+        connection.Transport = new TlsPlaintextGuard(original, () => PolicyFor(config.Current?.Snapshot), strict =>
+        {
+            LogPlaintextClosed(logger, connection.RemoteEndPoint?.ToString(), strict.Source);
+            connection.Abort(new ConnectionAbortedException("plaintext refused: mTLS became STRICT"));
+        });
+        try
+        {
+            await next(connection).ConfigureAwait(false);
+        }
+        finally
+        {
+            connection.Transport = original;
+        }
+    }
 
     private async Task TerminateAsync(ConnectionContext connection, WorkloadCertificate certificate, ConnectionDelegate next)
     {
@@ -177,6 +197,9 @@ internal sealed partial class TlsInboundTermination(ProxyConfig config, TlsPeerV
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Plaintext connection from {Remote} refused: mTLS is STRICT ({Policy})")]
     private static partial void LogPlaintextRefused(ILogger logger, string? remote, string policy);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Plaintext connection from {Remote} closed: mTLS became STRICT ({Policy})")]
+    private static partial void LogPlaintextClosed(ILogger logger, string? remote, string policy);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "TLS connection from {Remote} refused: this sidecar has no workload certificate yet")]
     private static partial void LogNoCertificate(ILogger logger, string? remote);
