@@ -24,6 +24,9 @@ public static class MeshctlApp
             VersionCommand.Create(console),
             TokenCommand.Create(console),
             CaCommand.Create(console),
+            // meshctl x: experimental commands (begin)
+            new Command("x", "Experimental commands") { TlsCheckCommand.Create(console) },
+            // meshctl x (end)
         };
 
         var parse = root.Parse(args);

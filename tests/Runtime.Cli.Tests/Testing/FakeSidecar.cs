@@ -20,15 +20,20 @@ internal sealed class FakeSidecar : IDisposable
 
     public string ProxyId { get; }
 
-    public static async Task<FakeSidecar> RegisterAsync(string server, string service, string ns, string address, string instance, params (string Key, string Value)[] labels)
+    public static Task<FakeSidecar> RegisterAsync(string server, string service, string ns, string address, string instance, params (string Key, string Value)[] labels)
     {
-        var client = new GrpcClient(new Uri(server));
         var identity = new V1.ProxyIdentity { Service = service, Namespace = ns, Address = address, InboundPort = 15006, Instance = instance };
         foreach (var (key, value) in labels)
         {
             identity.Labels[key] = value;
         }
 
+        return RegisterAsync(server, identity);
+    }
+
+    public static async Task<FakeSidecar> RegisterAsync(string server, V1.ProxyIdentity identity)
+    {
+        var client = new GrpcClient(new Uri(server));
         var response = await client.UnaryAsync(
             "/runtime.mesh.v1.DiscoveryService/Register", new V1.RegisterRequest { Identity = identity, ProxyVersion = "test" }, V1.RegisterResponse.Parser, CallOptions);
         return new FakeSidecar(client, response.ProxyId);
