@@ -10,7 +10,8 @@ namespace Runtime.Cli.TlsCheck;
 /// table finds it: rules visible to the client (exportTo) whose workloadSelector matches it; the client's
 /// namespace first, then the service's, then the root namespace the route table uses (<c>istio-system</c>); the
 /// most specific host wins, same-host rules merge oldest first (first traffic policy wins), and
-/// <c>portLevelSettings</c> for the port override the top-level <c>tls</c>. Subset policies are not considered.
+/// <c>portLevelSettings</c> for the port override the top-level <c>tls</c>; a subset's <c>tls</c> (and its port level)
+/// overrides both for the traffic routed to it.
 /// </summary>
 internal sealed class DestinationRuleLookup
 {
@@ -36,8 +37,11 @@ internal sealed class DestinationRuleLookup
         }
     }
 
-    /// <summary>The rule(s) <paramref name="client"/> applies to <paramref name="host"/>:<paramref name="port"/>, and their effective <c>tls</c>; (null, null) when none.</summary>
-    public (string? Rule, ClientTlsSettings? Tls) Find(MeshWorkload client, string host, string serviceNamespace, int port)
+    /// <summary>
+    /// The <c>tls</c> <paramref name="client"/> applies to <paramref name="host"/>:<paramref name="port"/>: first for the
+    /// whole service, then for each subset whose effective mode differs from it (traffic a VirtualService routes there).
+    /// </summary>
+    public IReadOnlyList<ClientRoute> Find(MeshWorkload client, string host, string serviceNamespace, int port)
     {
         foreach (var ns in new[] { client.Namespace, serviceNamespace, RouteRootNamespace }.Distinct(StringComparer.Ordinal))
         {
@@ -49,13 +53,34 @@ internal sealed class DestinationRuleLookup
 
             var best = candidates.Max(c => Specificity(c.Host));
             var chosen = candidates.Where(c => Specificity(c.Host) == best).ToList();
+            var name = string.Join(",", chosen.Select(c => c.Name));
             var policy = chosen.Select(c => c.Spec.TrafficPolicy).FirstOrDefault(p => p is not null);
-            var tls = policy?.PortLevelSettings?.FirstOrDefault(p => p.Port?.Number == port)?.Tls ?? policy?.Tls;
-            return (string.Join(",", chosen.Select(c => c.Name)), tls);
+            var tls = ForPort(policy, port);
+            var routes = new List<ClientRoute> { new(name, null, tls) };
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var subset in chosen.SelectMany(c => c.Spec.Subsets ?? []))
+            {
+                // As the route table merges subsets: the first of a name wins; the subset's tls, then its port level, override.
+                if (subset.Name is not { Length: > 0 } subsetName || !seen.Add(subsetName))
+                {
+                    continue;
+                }
+
+                var subsetTls = ForPort(subset.TrafficPolicy, port) ?? tls;
+                if (subsetTls?.Mode != tls?.Mode)
+                {
+                    routes.Add(new ClientRoute($"{name} subset {subsetName}", subset.Labels ?? new Dictionary<string, string>(), subsetTls));
+                }
+            }
+
+            return routes;
         }
 
-        return (null, null);
+        return [new ClientRoute(null, null, null)];
     }
+
+    private static ClientTlsSettings? ForPort(TrafficPolicy? policy, int port) =>
+        policy?.PortLevelSettings?.FirstOrDefault(p => p.Port?.Number == port)?.Tls ?? policy?.Tls;
 
     private static bool Applies(DestinationRuleSpec spec, string ruleNamespace, MeshWorkload client) =>
         Visible(spec.ExportTo, ruleNamespace, client.Namespace)

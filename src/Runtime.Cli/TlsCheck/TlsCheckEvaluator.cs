@@ -37,19 +37,22 @@ internal static class TlsCheckEvaluator
         foreach (var servers in ports)
         {
             var host = ServiceHosts.For(servers.Key.Service, servers.Key.Namespace);
-            var serverGroups = servers
+            var serverStates = servers
                 .Select(w => (Workload: w, Policy: PeerAuthenticationPolicy.Resolve(resources, w.Namespace, w.Labels, servers.Key.Port), Certificate: Certificate(w)))
-                .GroupBy(s => (s.Policy.Mode, s.Policy.Source))
-                .Select(g => (g.Key.Mode, g.Key.Source, Instances: Instances(g.Select(s => s.Workload)), Certificate: Weakest(g.Select(s => s.Certificate))));
-            var clientGroups = workloads
-                .Select(w => (Workload: w, Certificate: Certificate(w), Rule: rules.Find(w, host, servers.Key.Namespace, servers.Key.Port)))
-                .Select(c => (c.Workload, c.Certificate, c.Rule.Rule, Side: ClientSide(c.Rule.Tls, c.Certificate)))
-                .GroupBy(c => (c.Side.Shown, c.Side.Origination, c.Rule))
-                .Select(g => (g.Key.Shown, g.Key.Origination, g.Key.Rule, Instances: Instances(g.Select(c => c.Workload)), Certificate: Weakest(g.Select(c => c.Certificate))))
                 .ToList();
-            foreach (var server in serverGroups)
+            var clientGroups = workloads
+                .SelectMany(w => rules.Find(w, host, servers.Key.Namespace, servers.Key.Port).Select(route => (Workload: w, Certificate: Certificate(w), Route: route)))
+                .Select(c => (c.Workload, c.Certificate, c.Route, Side: ClientSide(c.Route.Tls, c.Certificate)))
+                .GroupBy(c => (c.Side.Shown, c.Side.Origination, c.Route.Rule))
+                .Select(g => (g.Key.Shown, g.Key.Origination, g.Key.Rule, g.First().Route.SubsetLabels, Instances: Instances(g.Select(c => c.Workload)), Certificate: Weakest(g.Select(c => c.Certificate))));
+            foreach (var client in clientGroups)
             {
-                foreach (var client in clientGroups)
+                // Traffic for a subset reaches only the workloads carrying its labels.
+                var serverGroups = serverStates
+                    .Where(s => client.SubsetLabels is null || client.SubsetLabels.All(l => s.Workload.Labels.TryGetValue(l.Key, out var v) && v == l.Value))
+                    .GroupBy(s => (s.Policy.Mode, s.Policy.Source))
+                    .Select(g => (g.Key.Mode, g.Key.Source, Instances: Instances(g.Select(s => s.Workload)), Certificate: Weakest(g.Select(s => s.Certificate))));
+                foreach (var server in serverGroups)
                 {
                     var (status, reason) = Judge(server.Mode, server.Source, server.Certificate, client.Origination, client.Shown, client.Rule);
                     rows.Add(new TlsCheckRow(

@@ -135,6 +135,28 @@ public sealed class TlsCheckEvaluatorTests
     }
 
     [Fact]
+    public void Evaluate_SubsetOverridingTls_ExtraRowForTheWorkloadsItReaches()
+    {
+        var rows = Reviews(
+        [
+            Peer("mesh-system", "default", """{"mtls":{"mode":"STRICT"}}"""),
+            Rule("bookinfo", "reviews", """
+                {"host":"reviews","trafficPolicy":{"tls":{"mode":"ISTIO_MUTUAL"}},
+                 "subsets":[{"name":"v1","labels":{"version":"v1"},"trafficPolicy":{"portLevelSettings":[{"port":{"number":9080},"tls":{"mode":"DISABLE"}}]}},
+                            {"name":"v2","labels":{"version":"v2"}}]}
+                """),
+        ], ReviewsV1, ReviewsV2, Product);
+
+        Assert.Equal(2, rows.Count);
+        var whole = Assert.Single(rows, r => r.DestinationRule == "bookinfo/reviews");
+        Assert.Equal((TlsCheckStatus.Ok, "ISTIO_MUTUAL"), (whole.Status, whole.Client));
+        Assert.Equal(["reviews-v1-1", "reviews-v2-1"], whole.Servers);
+        var subset = Assert.Single(rows, r => r.DestinationRule == "bookinfo/reviews subset v1");
+        Assert.Equal((TlsCheckStatus.Conflict, "DISABLE"), (subset.Status, subset.Client));
+        Assert.Equal(["reviews-v1-1"], subset.Servers);
+    }
+
+    [Fact]
     public void Evaluate_RuleNotExportedToClient_IsIgnored()
     {
         var row = Assert.Single(Reviews(
