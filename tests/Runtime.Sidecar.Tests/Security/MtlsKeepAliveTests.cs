@@ -15,7 +15,7 @@ namespace Runtime.Sidecar.Tests.Security;
 /// </summary>
 public sealed class MtlsKeepAliveTests
 {
-    private const string Strict = """
+    private static string NamespaceMode(string mode) => $"""
         apiVersion: security.istio.io/v1
         kind: PeerAuthentication
         metadata:
@@ -23,18 +23,7 @@ public sealed class MtlsKeepAliveTests
           namespace: default
         spec:
           mtls:
-            mode: STRICT
-        """;
-
-    private const string Disable = """
-        apiVersion: security.istio.io/v1
-        kind: PeerAuthentication
-        metadata:
-          name: default
-          namespace: default
-        spec:
-          mtls:
-            mode: DISABLE
+            mode: {mode}
         """;
 
     [Theory]
@@ -47,7 +36,7 @@ public sealed class MtlsKeepAliveTests
         var reviews = await mesh.StartSidecarAsync("reviews", app, "reviews", mesh.Ca.SourceFor(TlsTestCa.SpiffeId("reviews")));
         if (startDisabled)
         {
-            await mesh.Harness.ApplyAsync(Disable);
+            await mesh.Harness.ApplyAsync(NamespaceMode("DISABLE"));
             await MeshHarness.WaitForConfigAsync(reviews, "DISABLE");
         }
 
@@ -55,13 +44,50 @@ public sealed class MtlsKeepAliveTests
         await using var plain = new NetworkStream(socket, ownsSocket: false);
         Assert.Equal("200 reviews xfcc=", await ExchangeAsync(plain, "/before"));
 
-        await mesh.Harness.ApplyAsync(Strict);
+        await mesh.Harness.ApplyAsync(NamespaceMode("STRICT"));
         await MeshHarness.WaitForConfigAsync(reviews, "STRICT");
 
         var refused = await Record.ExceptionAsync(() => ExchangeAsync(plain, "/after"));
         Assert.True(refused is EndOfStreamException or IOException, $"expected the connection to be closed without a response, got {refused?.Message ?? "a response"}");
         // And the connection is gone, not merely this request: the socket reads end-of-stream (or reset).
         Assert.Equal(0, await ReadToEndAsync(plain));
+    }
+
+    [Fact]
+    public async Task KeepAlive_H2cConnectionThenPortBecomesStrict_NewStreamNotServed()
+    {
+        await using var mesh = await MtlsMesh.StartAsync();
+        var app = await mesh.StartAppAsync("reviews", System.Net.HttpVersion.Version20);
+        var reviews = await mesh.StartSidecarAsync("reviews", app, "reviews", mesh.Ca.SourceFor(TlsTestCa.SpiffeId("reviews")));
+        var connections = 0;
+        using var h2c = new HttpClient(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                Interlocked.Increment(ref connections);
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            },
+        })
+        {
+            DefaultRequestVersion = System.Net.HttpVersion.Version20,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Timeout = TestTimeouts.Default,
+        };
+        using (var before = await h2c.GetAsync(new Uri(reviews.InboundAddress, "/before")))
+        {
+            Assert.Equal("reviews xfcc=", await before.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal(1, Volatile.Read(ref connections));
+
+        await mesh.Harness.ApplyAsync(NamespaceMode("STRICT"));
+        await MeshHarness.WaitForConfigAsync(reviews, "STRICT");
+
+        // The open connection does not serve the new stream (and a retry on a new connection is refused at its start).
+        await Assert.ThrowsAsync<HttpRequestException>(() => h2c.GetAsync(new Uri(reviews.InboundAddress, "/after")));
     }
 
     [Fact]
@@ -83,7 +109,7 @@ public sealed class MtlsKeepAliveTests
         }).WaitAsync(TestTimeouts.Default);
         Assert.StartsWith("200 reviews xfcc=By=", await ExchangeAsync(tls, "/before"), StringComparison.Ordinal);
 
-        await mesh.Harness.ApplyAsync(Strict);
+        await mesh.Harness.ApplyAsync(NamespaceMode("STRICT"));
         await MeshHarness.WaitForConfigAsync(reviews, "STRICT");
 
         Assert.StartsWith("200 reviews xfcc=By=", await ExchangeAsync(tls, "/after"), StringComparison.Ordinal);
