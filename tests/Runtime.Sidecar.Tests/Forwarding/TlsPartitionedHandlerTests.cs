@@ -84,6 +84,44 @@ public sealed class TlsPartitionedHandlerTests
         Assert.Empty(even.Intersect(odd));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Send_PartitionRetiredWhileAResponseStreams_TheResponseCompletes(int major)
+    {
+        var release = new Gate();
+        var started = new Gate();
+        await using var setup = await Setup.StartAsync(async context =>
+        {
+            await context.Response.WriteAsync("first half ");
+            await context.Response.Body.FlushAsync();
+            started.Open();
+            await release.WaitAsync("the test to retire the partition");
+            await context.Response.WriteAsync("second half");
+        });
+        var clock = new OutlierTestClock();
+        using var client = ForwarderClientFactory.Create(new ForwarderClientOptions { Time = clock, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10) });
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{setup.Port}/slow")
+        {
+            Version = new Version(major, major == 1 ? 1 : 0),
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        request.Options.Set(ForwarderClientFactory.TlsOption, setup.Tls("slow", major));
+
+        using var response = await client.SendAsync(request, CancellationToken.None).Within();
+        await started.WaitAsync("the response to start");
+        clock.Advance(TimeSpan.FromMinutes(11));
+        using var other = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{setup.Port}/other") { Version = request.Version, VersionPolicy = request.VersionPolicy };
+        other.Options.Set(ForwarderClientFactory.TlsOption, setup.Tls("other", major));
+        var otherResponse = client.SendAsync(other, CancellationToken.None);
+        release.Open();
+        using var otherAnswer = await otherResponse.Within();
+
+        Assert.Equal("first half second half", await response.Content.ReadAsStringAsync().Within());
+        Assert.Equal(major, response.Version.Major);
+        Assert.Equal("first half second half", await otherAnswer.Content.ReadAsStringAsync().Within());
+    }
+
     private sealed class Setup : IAsyncDisposable
     {
         private readonly TlsTestCa _ca;
@@ -97,20 +135,23 @@ public sealed class TlsPartitionedHandlerTests
             _upstream = upstream;
         }
 
-        public static async Task<Setup> StartAsync()
+        public int Port => _upstream.Port;
+
+        /// <summary>An HTTPS upstream answering with <paramref name="handler"/>, by default the connection's id.</summary>
+        public static async Task<Setup> StartAsync(RequestDelegate? handler = null)
         {
             var ca = new TlsTestCa();
             var certificate = ca.IssueServer("external.test");
-            var upstream = await HttpsUpstream.StartAsync(certificate, ca, context => context.Response.WriteAsync(context.Connection.Id));
+            var upstream = await HttpsUpstream.StartAsync(certificate, ca, handler ?? (context => context.Response.WriteAsync(context.Connection.Id)));
             return new Setup(ca, certificate, upstream);
         }
 
         /// <summary>TLS towards the upstream, verified against the test CA, in <paramref name="partition"/>.</summary>
-        public UpstreamTls Tls(string partition) => new(partition, _ => new SslClientAuthenticationOptions
+        public UpstreamTls Tls(string partition, int major = 1) => new(partition, _ => new SslClientAuthenticationOptions
         {
             TargetHost = "external.test",
             RemoteCertificateValidationCallback = (_, presented, _, _) => presented is System.Security.Cryptography.X509Certificates.X509Certificate2 leaf && _ca.Chains(leaf),
-            ApplicationProtocols = [SslApplicationProtocol.Http11],
+            ApplicationProtocols = [major == 2 ? SslApplicationProtocol.Http2 : SslApplicationProtocol.Http11],
         });
 
         /// <summary>Sends GET over http:// (TLS layered by the client) and returns the upstream's connection id.</summary>

@@ -31,12 +31,17 @@ internal sealed class HttpsUpstream : IAsyncDisposable
     public static async Task<HttpsUpstream> StartAsync(X509Certificate2 certificate, TlsTestCa ca, RequestDelegate? handler = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(https =>
+        builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            https.ServerCertificate = certificate;
-            https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-            https.ClientCertificateValidation = (client, _, _) => ca.Chains(client);
-        })));
+            // The sidecar keeps the http scheme when it layers TLS itself: accept :scheme http over TLS on HTTP/2.
+            kestrel.AllowAlternateSchemes = true;
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(https =>
+            {
+                https.ServerCertificate = certificate;
+                https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                https.ClientCertificateValidation = (client, _, _) => ca.Chains(client);
+            }));
+        });
         var app = builder.Build();
         app.Run(handler ?? (context => context.Response.WriteAsync($"tls client={context.Connection.ClientCertificate?.Subject ?? "none"}")));
         await app.StartAsync().Within();
