@@ -156,16 +156,7 @@ public sealed class MtlsTlsChangeTests
         await MeshHarness.WaitForEndpointsAsync(productpage, ReviewsFqdn, 1);
         await MeshHarness.WaitForEndpointsAsync(productpage, "shadow.default.svc.cluster.local", 1);
         // STRICT on every workload: a plaintext copy would be refused at the shadow's sidecar.
-        await mesh.Harness.ApplyAsync("""
-            apiVersion: security.istio.io/v1
-            kind: PeerAuthentication
-            metadata:
-              name: default
-              namespace: mesh-system
-            spec:
-              mtls:
-                mode: STRICT
-            ---
+        await mesh.Harness.ApplyAsync(MtlsInboundTests.StrictMesh + "\n---\n" + """
             apiVersion: networking.istio.io/v1beta1
             kind: VirtualService
             metadata:
