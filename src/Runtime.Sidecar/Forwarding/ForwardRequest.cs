@@ -46,10 +46,11 @@ internal sealed record ForwardRequest
     public HttpMessageInvoker? Client { get; init; }
 
     /// <summary>
-    /// TLS to originate over the upstream connection (mesh mTLS), or null for none: called for each new connection
-    /// with the HTTP version of the request opening it (for ALPN). The destination keeps its <c>http</c> scheme: the
-    /// client's connect callback layers TLS over the TCP stream (see <see cref="ForwarderClientFactory.TlsOption"/>),
-    /// so HTTP/2 runs with prior knowledge inside the tunnel.
+    /// TLS to originate over the upstream connection (mesh mTLS, DestinationRule <c>tls</c>), or null for plaintext:
+    /// its options are asked for each new connection with the HTTP version of the request opening it (for ALPN), and
+    /// the request only uses connections of its <see cref="UpstreamTls.Partition"/>. The destination keeps its
+    /// <c>http</c> scheme: the client's connect callback layers TLS over the TCP stream (see
+    /// <see cref="ForwarderClientFactory.TlsOption"/>), so HTTP/2 runs with prior knowledge inside the tunnel.
     /// </summary>
-    public Func<Version, System.Net.Security.SslClientAuthenticationOptions>? Tls { get; init; }
+    public UpstreamTls? Tls { get; init; }
 }

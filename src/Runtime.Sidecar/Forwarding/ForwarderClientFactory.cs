@@ -12,20 +12,31 @@ internal static class ForwarderClientFactory
 {
     /// <summary>
     /// The request option that makes a new connection TLS: the connect callback authenticates with the options it
-    /// returns for the request's HTTP version before HTTP runs over the stream.
+    /// returns for the request's HTTP version before HTTP runs over the stream. The request is sent on the
+    /// connection pool of its <see cref="UpstreamTls.Partition"/> only (see <see cref="TlsPartitionedHandler"/>).
     /// </summary>
-    public static readonly HttpRequestOptionsKey<Func<Version, SslClientAuthenticationOptions>> TlsOption = new("runtime.forwarder.tls");
+    public static readonly HttpRequestOptionsKey<UpstreamTls> TlsOption = new("runtime.forwarder.tls");
+
+    // A TLS pool partition left unused this long may be dropped when the idle timeout is infinite.
+    private static readonly TimeSpan RetireUnusedPartitionAfter = TimeSpan.FromHours(1);
 
     /// <summary>
     /// Creates a client that forwards faithfully: no cookies, redirects, decompression or proxy, no added
     /// <c>traceparent</c> headers, pooled HTTP/1.1 connections and as many HTTP/2 connections as streams need.
+    /// Connections are pooled separately per originated TLS settings (<see cref="TlsPartitionedHandler"/>).
     /// </summary>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     public static HttpMessageInvoker Create(ForwarderClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         Validate(options);
+        var retireAfter = options.PooledConnectionIdleTimeout == Timeout.InfiniteTimeSpan ? RetireUnusedPartitionAfter : options.PooledConnectionIdleTimeout;
+        var partitioned = new TlsPartitionedHandler(() => CreateHandler(options), retireAfter, options.Time);
+        return new HttpMessageInvoker(partitioned, disposeHandler: true);
+    }
 
+    private static SocketsHttpHandler CreateHandler(ForwarderClientOptions options)
+    {
         var handler = new SocketsHttpHandler
         {
             UseCookies = false,
@@ -48,8 +59,7 @@ internal static class ForwarderClientFactory
 
         var connect = options.ConnectCallback ?? ConnectTcpAsync;
         handler.ConnectCallback = (context, cancellationToken) => ConnectAsync(connect, context, cancellationToken);
-
-        return new HttpMessageInvoker(handler, disposeHandler: true);
+        return handler;
     }
 
     private static async ValueTask<Stream> ConnectAsync(
@@ -64,7 +74,7 @@ internal static class ForwarderClientFactory
         var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
         try
         {
-            var options = tls(context.InitialRequestMessage.Version);
+            var options = tls.OptionsFor(context.InitialRequestMessage.Version);
             await ssl.AuthenticateAsClientAsync(options, cancellationToken).ConfigureAwait(false);
             return ssl;
         }

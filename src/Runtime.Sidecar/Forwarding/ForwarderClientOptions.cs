@@ -23,6 +23,9 @@ internal sealed record ForwarderClientOptions
     /// <summary>TLS settings for <c>https</c> upstreams (mesh mTLS); null uses the platform defaults.</summary>
     public SslClientAuthenticationOptions? Tls { get; init; }
 
+    /// <summary>The clock that ages unused TLS pool partitions (see <see cref="TlsPartitionedHandler"/>). Default the system clock.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Opens the upstream connection (e.g. to set socket options such as TCP keepalive); null uses the default.</summary>
     public Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>>? ConnectCallback { get; init; }
 }

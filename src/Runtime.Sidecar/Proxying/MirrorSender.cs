@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Runtime.Sidecar.Configuration;
+using Runtime.Sidecar.Forwarding;
 using Runtime.Sidecar.Routing;
+using Runtime.Sidecar.Security;
 
 namespace Runtime.Sidecar.Proxying;
 
@@ -9,32 +11,31 @@ namespace Runtime.Sidecar.Proxying;
 /// Sends a copy of a request to a mirror cluster, fire-and-forget: the response is read and dropped, and a
 /// failure never affects the real request. As Envoy does, the copy's authority gets a <c>-shadow</c> suffix so
 /// the mirror can tell it apart. Requests that can carry a body are not mirrored: copying a streamed body would
-/// mean buffering it, which the proxy path never does.
+/// mean buffering it, which the proxy path never does. The copy goes out with the same TLS origination as a normal
+/// request to the mirror's endpoint (auto mTLS towards sidecars, the mirror cluster's DestinationRule <c>tls</c>),
+/// on a client that pools connections per TLS settings.
 /// </summary>
 internal static partial class MirrorSender
 {
-    private static readonly HttpClient Client = new(new SocketsHttpHandler
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    private static readonly HttpMessageInvoker Client = ForwarderClientFactory.Create(new ForwarderClientOptions
     {
-        UseCookies = false,
-        UseProxy = false,
-        AllowAutoRedirect = false,
         ConnectTimeout = TimeSpan.FromSeconds(5),
         PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
-    })
-    {
-        Timeout = TimeSpan.FromSeconds(30),
-    };
+    });
 
     private static readonly HashSet<string> NotCopied = new(StringComparer.OrdinalIgnoreCase)
     {
         "Host", "Connection", "Keep-Alive", "Transfer-Encoding", "Upgrade", "TE", "Trailer", "Proxy-Connection", "Proxy-Authorization", "Content-Length", "Expect",
     };
 
-    public static void Send(HttpContext context, ProxyState state, ClusterKey cluster, RequestView view, string pathAndQuery, ILogger logger)
+    /// <summary>Sends the copy in the background; <paramref name="tls"/> originates TLS as for normal requests (null: none configured).</summary>
+    public static void Send(HttpContext context, ProxyState state, ClusterKey cluster, RequestView view, string pathAndQuery, TlsOrigination? tls, ILogger logger)
     {
         try
         {
-            SendCore(context, state, cluster, view, pathAndQuery, logger);
+            SendCore(context, state, cluster, view, pathAndQuery, tls, logger);
         }
         catch (Exception ex) when (ex is FormatException or UriFormatException or InvalidOperationException or ArgumentException)
         {
@@ -43,7 +44,7 @@ internal static partial class MirrorSender
         }
     }
 
-    private static void SendCore(HttpContext context, ProxyState state, ClusterKey cluster, RequestView view, string pathAndQuery, ILogger logger)
+    private static void SendCore(HttpContext context, ProxyState state, ClusterKey cluster, RequestView view, string pathAndQuery, TlsOrigination? tls, ILogger logger)
     {
         if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
         {
@@ -70,6 +71,11 @@ internal static partial class MirrorSender
         }
 
         message.Headers.Host = ShadowAuthority(view.Authority);
+        if (tls?.For(state, target, endpoint) is { } upstreamTls)
+        {
+            message.Options.Set(ForwarderClientFactory.TlsOption, upstreamTls);
+        }
+
         _ = SendAsync(message, cluster.Host, logger);
     }
 
@@ -84,13 +90,14 @@ internal static partial class MirrorSender
     {
         try
         {
+            using var timeout = new CancellationTokenSource(Timeout);
             using (message)
-            using (var response = await Client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false))
+            using (var response = await Client.SendAsync(message, timeout.Token).ConfigureAwait(false))
             {
                 LogMirrored(logger, host, (int)response.StatusCode);
             }
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
         {
             LogMirrorFailed(logger, host, ex.Message);
         }

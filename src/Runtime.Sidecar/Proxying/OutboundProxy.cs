@@ -137,7 +137,7 @@ internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder f
         {
             if (mirror.ShouldMirror())
             {
-                MirrorSender.Send(context, state, mirror.Cluster, view, pathAndQuery, logger);
+                MirrorSender.Send(context, state, mirror.Cluster, view, pathAndQuery, tls, logger); // mTLS for mirrors too (issue 5)
             }
         }
 

@@ -1,8 +1,10 @@
 using System.Net.Security;
 using System.Security.Authentication;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Runtime.Abstractions.Networking;
+using Runtime.Sidecar.Forwarding;
 using Runtime.Sidecar.Routing;
 
 namespace Runtime.Sidecar.Security;
@@ -15,8 +17,12 @@ namespace Runtime.Sidecar.Security;
 /// </summary>
 internal static partial class TlsExternalOrigination
 {
-    /// <summary>The per-connection options for <paramref name="cluster"/> under <paramref name="settings"/>.</summary>
-    public static Func<Version, SslClientAuthenticationOptions> Create(Cluster cluster, ClientTlsSettings settings, ILogger logger)
+    /// <summary>
+    /// The TLS for <paramref name="cluster"/> under <paramref name="settings"/>. Its partition holds the mode, SNI,
+    /// names, the skip flag and the SHA-256 of every trusted root and of the client certificate, so a rule pointing at
+    /// the same files with new contents also gets new connections.
+    /// </summary>
+    public static UpstreamTls Create(Cluster cluster, ClientTlsSettings settings, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(settings);
@@ -52,7 +58,7 @@ internal static partial class TlsExternalOrigination
         {
             var problem = $"DestinationRule tls ({settings.Mode.ToString()!.ToUpperInvariant()}) for {host}: {ex.Message}";
             LogUnusable(logger, host, problem);
-            return _ => throw new IOException(problem, ex);
+            return TlsOrigination.Unusable(problem, ex);
         }
 
         var sni = string.IsNullOrEmpty(settings.Sni) ? host : settings.Sni;
@@ -86,7 +92,14 @@ internal static partial class TlsExternalOrigination
             return !errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch) || Refuse(logger, host, $"the server certificate is not valid for '{sni}'");
         };
 
-        return version => new SslClientAuthenticationOptions
+        var partition = string.Join('\n',
+            settings.Mode.ToString(),
+            sni,
+            skip ? "insecureSkipVerify" : "verify",
+            roots is null ? "system roots" : string.Join(",", roots.Select(r => r.GetCertHashString(HashAlgorithmName.SHA256))),
+            client is null ? "no client certificate" : client.TargetCertificate.GetCertHashString(HashAlgorithmName.SHA256),
+            string.Join(",", names));
+        return new UpstreamTls(partition, version => new SslClientAuthenticationOptions
         {
             TargetHost = sni,
             EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
@@ -94,7 +107,7 @@ internal static partial class TlsExternalOrigination
             ClientCertificateContext = client,
             ApplicationProtocols = version.Major >= 2 ? TlsOrigination.Http2 : TlsOrigination.Http11,
             RemoteCertificateValidationCallback = validate,
-        };
+        });
     }
 
     private static bool Chains(X509Certificate2 leaf, X509Certificate2Collection? roots, SslPolicyErrors errors, out string problem)

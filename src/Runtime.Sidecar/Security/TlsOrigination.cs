@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Runtime.Abstractions.Discovery;
 using Runtime.Abstractions.Networking;
 using Runtime.Sidecar.Configuration;
+using Runtime.Sidecar.Forwarding;
 using Runtime.Sidecar.Routing;
 
 namespace Runtime.Sidecar.Security;
@@ -21,7 +22,8 @@ namespace Runtime.Sidecar.Security;
 internal sealed partial class TlsOrigination(TlsPeerVerifier? verifier, ILogger<TlsOrigination> logger)
 {
     // Built once per cluster object (clusters are rebuilt with each config push, so the allowed identities follow it).
-    private readonly ConditionalWeakTable<Cluster, Func<Version, SslClientAuthenticationOptions>> _byCluster = [];
+    // Equal settings from one push to the next give equal partitions, so pooled connections outlive unrelated pushes.
+    private readonly ConditionalWeakTable<Cluster, UpstreamTls> _byCluster = [];
 
     // The client certificate context (leaf plus intermediates) is built once per issued certificate.
     private static readonly ConditionalWeakTable<WorkloadCertificate, SslStreamCertificateContext> Contexts = [];
@@ -32,8 +34,13 @@ internal sealed partial class TlsOrigination(TlsPeerVerifier? verifier, ILogger<
     /// <summary>ALPN offered on a connection opened by an HTTP/1.x request.</summary>
     internal static readonly List<SslApplicationProtocol> Http11 = [SslApplicationProtocol.Http11];
 
-    /// <summary>The TLS to originate towards <paramref name="endpoint"/> of <paramref name="cluster"/>, or null for plaintext.</summary>
-    public Func<Version, SslClientAuthenticationOptions>? For(ProxyState state, Cluster cluster, MeshEndpoint endpoint)
+    /// <summary>
+    /// The TLS to originate towards <paramref name="endpoint"/> of <paramref name="cluster"/>, or null for plaintext.
+    /// Its <see cref="UpstreamTls.Partition"/> names the settings, so a changed DestinationRule <c>tls</c>, a changed
+    /// set of identities allowed to serve the service, or a certificate arriving takes effect from the next request:
+    /// no connection opened under other settings is reused.
+    /// </summary>
+    public UpstreamTls? For(ProxyState state, Cluster cluster, MeshEndpoint endpoint)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(cluster);
@@ -47,7 +54,7 @@ internal sealed partial class TlsOrigination(TlsPeerVerifier? verifier, ILogger<
                 return _byCluster.GetValue(cluster, c => TlsExternalOrigination.Create(c, settings, logger));
             case ClientTlsMode.IstioMutual when verifier?.Source.Current is null:
                 // Asked for mesh mTLS without a mesh identity: fail the connection rather than fall back to plaintext.
-                return _byCluster.GetValue(cluster, c => _ => throw new IOException($"DestinationRule for {c.Key.Host} asks for ISTIO_MUTUAL, but this sidecar has no workload certificate"));
+                return _byCluster.GetValue(cluster, c => Unusable($"DestinationRule for {c.Key.Host} asks for ISTIO_MUTUAL, but this sidecar has no workload certificate"));
             case null when verifier?.Source.Current is null || endpoint.ProxyId.Length == 0:
                 // Auto mTLS: only towards sidecars (registered endpoints), and only once this sidecar has a certificate.
                 return null;
@@ -74,11 +81,17 @@ internal sealed partial class TlsOrigination(TlsPeerVerifier? verifier, ILogger<
         return allowed;
     }
 
-    private Func<Version, SslClientAuthenticationOptions> Create(TlsPeerVerifier verifier, Cluster cluster, IReadOnlySet<string> allowed)
+    /// <summary>TLS whose every connection fails with <paramref name="problem"/> (never plaintext instead).</summary>
+    internal static UpstreamTls Unusable(string problem, Exception? cause = null) =>
+        new("unusable\n" + problem, _ => throw new IOException(problem, cause));
+
+    private UpstreamTls Create(TlsPeerVerifier verifier, Cluster cluster, IReadOnlySet<string> allowed)
     {
         RemoteCertificateValidationCallback validate = (_, presented, chain, _) => Validate(verifier, cluster, allowed, presented, chain);
-        // Read per connection: a renewed certificate is used from the next handshake on.
-        return version => new SslClientAuthenticationOptions
+        // The workload certificate is not part of the partition: it is read per connection, so a renewed certificate
+        // is used from the next handshake on while connections opened with the previous one stay valid until idle.
+        var partition = $"ISTIO_MUTUAL\n{cluster.Key.Host}\n{string.Join(",", allowed.Order(StringComparer.Ordinal))}";
+        return new UpstreamTls(partition, version => new SslClientAuthenticationOptions
         {
             TargetHost = cluster.Key.Host,
             EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
@@ -86,7 +99,7 @@ internal sealed partial class TlsOrigination(TlsPeerVerifier? verifier, ILogger<
             ClientCertificateContext = verifier.Source.Current is { } current ? Contexts.GetValue(current, c => SslStreamCertificateContext.Create(c.Leaf, c.Chain, offline: true)) : null,
             ApplicationProtocols = version.Major >= 2 ? Http2 : Http11,
             RemoteCertificateValidationCallback = validate,
-        };
+        });
     }
 
     private bool Validate(TlsPeerVerifier verifier, Cluster cluster, IReadOnlySet<string> allowed, X509Certificate? presented, X509Chain? chain)

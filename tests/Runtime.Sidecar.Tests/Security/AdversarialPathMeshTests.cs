@@ -11,7 +11,7 @@ namespace Runtime.Sidecar.Tests.Security;
 /// <c>web</c> to the <c>adminapp</c> service and everything else to <c>web</c>. Every spelling of <c>/admin</c>
 /// must route exactly as <c>/admin</c> (no route bypass), and the app must receive the canonical path.
 /// </summary>
-public sealed class AdversarialPathMeshTests
+public sealed partial class AdversarialPathMeshTests
 {
     private const string AdminRoute = """
         apiVersion: networking.istio.io/v1beta1

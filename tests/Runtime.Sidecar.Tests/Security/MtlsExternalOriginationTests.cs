@@ -1,15 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Https;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Runtime.Sidecar.Tests.Mesh;
-using Runtime.Sidecar.Tests.Testing;
 
 namespace Runtime.Sidecar.Tests.Security;
 
@@ -36,8 +27,6 @@ public sealed class MtlsExternalOriginationTests
             await File.WriteAllTextAsync(keyFile, clientCertificate.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
 
             var productpage = await mesh.StartSidecarAsync("productpage", null, "productpage", certificates: null);
-            // Each case gets its own upstream: the sidecar pools connections per upstream address, and a pooled
-            // connection keeps the TLS settings it was opened with (see the mTLS notes on connection pooling).
             await AssertCaseAsync(mesh, productpage, serverCertificate, "simple", $"mode: SIMPLE\n      caCertificates: {rootFile}\n      sni: external.test", HttpStatusCode.OK, "tls client=none");
             await AssertCaseAsync(mesh, productpage, serverCertificate, "mutual", $"mode: MUTUAL\n      caCertificates: {rootFile}\n      clientCertificate: {certFile}\n      privateKey: {keyFile}\n      sni: external.test", HttpStatusCode.OK, "tls client=CN=workload");
             await AssertCaseAsync(mesh, productpage, serverCertificate, "wrongname", $"mode: SIMPLE\n      caCertificates: {rootFile}\n      subjectAltNames: [other.test]", HttpStatusCode.ServiceUnavailable, null);
@@ -57,7 +46,7 @@ public sealed class MtlsExternalOriginationTests
     private static async Task AssertCaseAsync(
         MtlsMesh mesh, Runtime.Sidecar.Hosting.RunningSidecar sidecar, X509Certificate2 serverCertificate, string name, string tls, HttpStatusCode status, string? body)
     {
-        await using var upstream = await StartHttpsUpstreamAsync(serverCertificate, mesh.Ca);
+        await using var upstream = await HttpsUpstream.StartAsync(serverCertificate, mesh.Ca);
         var host = $"{name}.external.test";
         await mesh.Harness.ApplyAsync($"""
             apiVersion: networking.istio.io/v1beta1
@@ -95,33 +84,6 @@ public sealed class MtlsExternalOriginationTests
         if (body is not null)
         {
             Assert.Equal(body, text);
-        }
-    }
-
-    private static async Task<HttpsUpstream> StartHttpsUpstreamAsync(X509Certificate2 certificate, TlsTestCa ca)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(https =>
-        {
-            https.ServerCertificate = certificate;
-            https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-            https.ClientCertificateValidation = (client, _, _) => ca.Chains(client);
-        })));
-        var app = builder.Build();
-        app.Run(context => context.Response.WriteAsync($"tls client={context.Connection.ClientCertificate?.Subject ?? "none"}"));
-        await app.StartAsync().Within();
-        var port = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single()).Port;
-        return new HttpsUpstream(app, port);
-    }
-
-    private sealed class HttpsUpstream(WebApplication app, int port) : IAsyncDisposable
-    {
-        public int Port { get; } = port;
-
-        public async ValueTask DisposeAsync()
-        {
-            await app.StopAsync().Within();
-            await app.DisposeAsync();
         }
     }
 }
