@@ -1,6 +1,7 @@
 using Runtime.Abstractions.Discovery;
 using Runtime.Abstractions.Networking;
 using Runtime.Abstractions.Resources;
+using Runtime.Abstractions.Security;
 using Runtime.Cli.Api;
 
 namespace Runtime.Cli.TlsCheck;
@@ -8,16 +9,13 @@ namespace Runtime.Cli.TlsCheck;
 /// <summary>
 /// The DestinationRule <c>tls</c> a given client sidecar applies to a service port, found as the sidecar's route
 /// table finds it: rules visible to the client (exportTo) whose workloadSelector matches it; the client's
-/// namespace first, then the service's, then the root namespace the route table uses (<c>istio-system</c>); the
+/// namespace first, then the service's, then the root namespaces (<c>mesh-system</c>, then <c>istio-system</c>); the
 /// most specific host wins, same-host rules merge oldest first (first traffic policy wins), and
 /// <c>portLevelSettings</c> for the port override the top-level <c>tls</c>; a subset's <c>tls</c> (and its port level)
 /// overrides both for the traffic routed to it.
 /// </summary>
 internal sealed class DestinationRuleLookup
 {
-    // The route table's root namespace for DestinationRules (RouteTableOptions.RootNamespace), not RootNamespaces.All.
-    private const string RouteRootNamespace = "istio-system";
-
     private readonly List<(string Host, string Name, string Namespace, DestinationRuleSpec Spec)> _rules = [];
 
     /// <summary>Indexes the DestinationRules among <paramref name="resources"/>.</summary>
@@ -43,7 +41,7 @@ internal sealed class DestinationRuleLookup
     /// </summary>
     public IReadOnlyList<ClientRoute> Find(MeshWorkload client, string host, string serviceNamespace, int port)
     {
-        foreach (var ns in new[] { client.Namespace, serviceNamespace, RouteRootNamespace }.Distinct(StringComparer.Ordinal))
+        foreach (var ns in new[] { client.Namespace, serviceNamespace }.Concat(RootNamespaces.All).Distinct(StringComparer.Ordinal))
         {
             var candidates = _rules.Where(r => r.Namespace == ns && Applies(r.Spec, r.Namespace, client) && Covers(r.Host, host)).ToList();
             if (candidates.Count == 0)

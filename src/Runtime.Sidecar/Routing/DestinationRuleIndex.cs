@@ -1,10 +1,11 @@
 using Runtime.Abstractions.Networking;
+using Runtime.Abstractions.Security;
 
 namespace Runtime.Sidecar.Routing;
 
 /// <summary>
 /// Finds the DestinationRule for a service the way Istio does for a sidecar: look in the sidecar's namespace, then
-/// the service's namespace, then the root namespace, and take the first namespace with a visible rule whose host
+/// the service's namespace, then the root namespaces (<c>mesh-system</c>, then <c>istio-system</c>), and take the first namespace with a visible rule whose host
 /// (qualified relative to the rule's namespace) covers the service; within it the most specific host wins.
 /// Same-host rules in that namespace are merged oldest first: subsets are combined (the first of a name wins) and
 /// the first top-level traffic policy wins, as Istio merges DestinationRules.
@@ -44,7 +45,7 @@ internal sealed class DestinationRuleIndex
     /// <summary>The rule for a service, or null.</summary>
     public ResolvedDestinationRule? Find(string serviceHost, string serviceNamespace)
     {
-        foreach (var ns in new[] { _self.Namespace, serviceNamespace, _options.RootNamespace }.Distinct())
+        foreach (var ns in new[] { _self.Namespace, serviceNamespace }.Concat(RootNamespaces.All).Distinct(StringComparer.Ordinal))
         {
             var candidates = _rules.Where(r => r.Rule.Namespace == ns && (r.Host == serviceHost || (MeshHosts.IsWildcard(r.Host) && MeshHosts.WildcardCovers(r.Host, serviceHost)))).ToList();
             if (candidates.Count == 0)

@@ -3,11 +3,8 @@ namespace Runtime.Sidecar.Routing;
 /// <summary>Mesh-wide settings the route table needs besides the snapshot.</summary>
 internal sealed record RouteTableOptions
 {
-    /// <summary>The defaults: root namespace <c>istio-system</c>, domain suffix <c>cluster.local</c>.</summary>
+    /// <summary>The defaults: domain suffix <c>cluster.local</c>.</summary>
     public static RouteTableOptions Default { get; } = new();
-
-    /// <summary>The mesh root namespace: DestinationRules there are the last fallback. Default <c>istio-system</c>.</summary>
-    public string RootNamespace { get; init; } = "istio-system";
 
     /// <summary>The cluster domain suffix used to qualify short names. Default <c>cluster.local</c>.</summary>
     public string DomainSuffix { get; init; } = "cluster.local";

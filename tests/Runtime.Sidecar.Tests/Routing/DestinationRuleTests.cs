@@ -100,6 +100,19 @@ public class DestinationRuleTests
     }
 
     [Fact]
+    public void GetCluster_RuleInMeshSystem_AppliesAndWinsOverIstioSystem()
+    {
+        var ratings = Service("ratings", "prod", Endpoint("10.0.1.1"));
+        var key = new ClusterKey("ratings.prod.svc.cluster.local", null, 80);
+        var istio = Dr("istio-root", """{"host":"*.svc.cluster.local","trafficPolicy":{"loadBalancer":{"simple":"RANDOM"}}}""", ns: "istio-system");
+        var mesh = Dr("mesh-root", """{"host":"*.svc.cluster.local","trafficPolicy":{"loadBalancer":{"simple":"ROUND_ROBIN"}}}""", ns: "mesh-system");
+
+        Assert.Equal("ROUND_ROBIN", TestMesh.Table([ratings], mesh).GetCluster(key).Balancer.Policy);
+        Assert.Equal("ROUND_ROBIN", TestMesh.Table([ratings], istio, mesh).GetCluster(key).Balancer.Policy);
+        Assert.Equal("RANDOM", TestMesh.Table([ratings], istio).GetCluster(key).Balancer.Policy);
+    }
+
+    [Fact]
     public void GetCluster_RuleNotExportedToSidecarNamespace_IsIgnored()
     {
         var ratings = Service("ratings", "prod", Endpoint("10.0.1.1"));
