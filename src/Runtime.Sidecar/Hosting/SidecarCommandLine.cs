@@ -1,5 +1,6 @@
 using System.Globalization;
 using Runtime.Abstractions.CommandLine;
+using Runtime.Abstractions.Http;
 using Runtime.Sidecar.Proxying;
 
 namespace Runtime.Sidecar.Hosting;

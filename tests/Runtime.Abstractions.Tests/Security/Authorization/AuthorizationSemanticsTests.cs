@@ -1,9 +1,8 @@
 using Runtime.Abstractions.Discovery;
 using Runtime.Abstractions.Resources;
-using Runtime.Sidecar.Routing;
-using Runtime.Sidecar.Security.Authorization;
+using Runtime.Abstractions.Security.Authorization;
 
-namespace Runtime.Sidecar.Tests.Security;
+namespace Runtime.Abstractions.Tests.Security.Authorization;
 
 /// <summary>
 /// Istio's AuthorizationPolicy semantics as a table: each row is policies (YAML), a request, and the expected
@@ -216,12 +215,12 @@ public sealed class AuthorizationSemanticsTests
         Assert.Same(AuthorizationEvaluator.Empty, evaluator);
     }
 
-    internal static AuthorizationEvaluator Compile(string yaml, List<string> problems)
+    internal static AuthorizationEvaluator Compile(string yaml, List<string> problems, IReadOnlyList<string>? trustDomains = null)
     {
         var resources = yaml.Length == 0 ? [] : ManifestReader.Read(yaml, "rows.yaml", "default").Resources;
         var snapshot = new ProxySnapshot { Version = "v1", Resources = resources };
-        var self = new SidecarIdentity("productpage", "default", new Dictionary<string, string> { ["app"] = "productpage", ["version"] = "v1" }, "productpage");
-        return AuthorizationPolicyCompiler.Compile(snapshot, self, problems);
+        var self = new AuthorizationWorkload("default", "productpage", new Dictionary<string, string> { ["app"] = "productpage", ["version"] = "v1" });
+        return AuthorizationPolicyCompiler.Compile(snapshot, self, trustDomains ?? [], problems);
     }
 
     internal static string Policy(string name, string spec, string ns = "default") =>
