@@ -24,6 +24,7 @@ public static class MeshctlApp
             VersionCommand.Create(console),
             TokenCommand.Create(console),
             CaCommand.Create(console),
+            ExperimentalCommand.Create(console), // meshctl x (authz check; tls-check)
         };
 
         var parse = root.Parse(args);
