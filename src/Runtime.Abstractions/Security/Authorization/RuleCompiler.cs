@@ -139,7 +139,8 @@ internal sealed class RuleCompiler(string policy, AuthorizationAction action, IR
                 AddValues(parts, r => r.Jwt?.Audiences ?? [], condition.Values, condition.NotValues, identity: true, adversarial: false);
                 break;
             case "connection.sni":
-                AddText(parts, r => r.Sni, condition.Values, condition.NotValues, identity: true);
+                // A server name is a DNS name: case never distinguishes two, so a DENY cannot be dodged by case.
+                AddText(parts, r => r.Sni, condition.Values, condition.NotValues, identity: true, static (v, _) => ValueMatch.Compile(v, ignoreCase: true));
                 break;
             default:
                 return Broken($"{path}.key: condition key '{key}' is not supported by the sidecar");

@@ -151,6 +151,8 @@ public sealed class AuthorizationSemanticsTests
         ["claims number"] = new(AllowWhen("request.auth.claims[level]", "values: ['3']"), Get with { Jwt = Token }, "allow default/p#0"),
         ["claims notValues"] = new(AllowWhen("request.auth.claims[groups]", "notValues: [admins]"), Get with { Jwt = Token }, "deny"),
         ["connection.sni"] = new(AllowWhen("connection.sni", "values: ['*.svc.cluster.local']"), Mtls with { Sni = "productpage.default.svc.cluster.local" }, "allow default/p#0"),
+        ["DENY connection.sni ignores case"] = new(Deny("d", "[{when: [{key: connection.sni, values: [admin.example.com]}]}]"), Mtls with { Sni = "ADMIN.Example.com" }, "deny default/d#0"),
+        ["DENY connection.sni notValues without SNI"] = new(Deny("d", "[{when: [{key: connection.sni, notValues: ['*.svc.cluster.local']}]}]"), Mtls, "deny default/d#0"),
         ["connection.sni plaintext"] = new(AllowWhen("connection.sni", "notValues: [x]"), Get, "deny"),
         ["unsupported key never allows"] = new(AllowWhen("experimental.envoy.filters.x[y]", "values: [z]"), Get, "deny"),
         ["unsupported key in DENY denies"] = new(Deny("d", "[{when: [{key: 'experimental.envoy.filters.x[y]', values: [z]}]}]"), Get, "deny default/d#0"),
