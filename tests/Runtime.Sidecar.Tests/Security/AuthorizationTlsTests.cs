@@ -17,21 +17,7 @@ public sealed class AuthorizationTlsTests
     public async Task ConnectionSni_Condition_MatchesTheClientHelloNameAndNeverPlaintext()
     {
         await using var mesh = await MtlsMesh.StartAsync();
-        var app = await mesh.StartAppAsync("reviews");
-        var reviews = await mesh.StartSidecarAsync("reviews", app, "reviews", mesh.Ca.SourceFor(TlsTestCa.SpiffeId("reviews")));
-        await mesh.Harness.ApplyAsync($$"""
-            apiVersion: security.istio.io/v1
-            kind: AuthorizationPolicy
-            metadata:
-              name: sni-only
-              namespace: default
-            spec:
-              rules:
-              - when:
-                - key: connection.sni
-                  values: ["{{ReviewsHost}}"]
-            """);
-        await MeshHarness.WaitForConfigAsync(reviews, "sni-only");
+        var reviews = await StartReviewsWithSniPolicyAsync(mesh, HttpVersion.Version11, "sni-only", "ALLOW", $"values: [\"{ReviewsHost}\"]");
         using var caller = mesh.Ca.Issue([TlsTestCa.SpiffeId("productpage")]);
         using var tls = mesh.TlsClient(caller, HttpVersion.Version11);
         using var plain = MtlsMesh.PlainClient(HttpVersion.Version11);
@@ -52,22 +38,7 @@ public sealed class AuthorizationTlsTests
     public async Task ConnectionSni_DenyNotValues_DeniesPlaintextAndOtherNames()
     {
         await using var mesh = await MtlsMesh.StartAsync();
-        var app = await mesh.StartAppAsync("reviews", HttpVersion.Version20);
-        var reviews = await mesh.StartSidecarAsync("reviews", app, "reviews", mesh.Ca.SourceFor(TlsTestCa.SpiffeId("reviews")));
-        await mesh.Harness.ApplyAsync($$"""
-            apiVersion: security.istio.io/v1
-            kind: AuthorizationPolicy
-            metadata:
-              name: wrong-sni
-              namespace: default
-            spec:
-              action: DENY
-              rules:
-              - when:
-                - key: connection.sni
-                  notValues: ["*.default.svc.cluster.local"]
-            """);
-        await MeshHarness.WaitForConfigAsync(reviews, "wrong-sni");
+        var reviews = await StartReviewsWithSniPolicyAsync(mesh, HttpVersion.Version20, "wrong-sni", "DENY", "notValues: [\"*.default.svc.cluster.local\"]");
         using var caller = mesh.Ca.Issue([TlsTestCa.SpiffeId("productpage")]);
         using var tls = mesh.TlsClient(caller, HttpVersion.Version20);
         using var plain = MtlsMesh.PlainClient(HttpVersion.Version20);
@@ -106,6 +77,28 @@ public sealed class AuthorizationTlsTests
         var otherAccount = await SendAsAsync(mesh, reviews, TlsTestCa.SpiffeId("ratings", trustDomain: "old-td"));
 
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden), (oldDomain, newDomain, otherAccount));
+    }
+
+    /// <summary>The reviews app (HTTP/1.1 or h2c, as callers will speak) behind a sidecar with one connection.sni policy.</summary>
+    private static async Task<RunningSidecar> StartReviewsWithSniPolicyAsync(MtlsMesh mesh, Version version, string name, string action, string values)
+    {
+        var app = await mesh.StartAppAsync("reviews", version);
+        var reviews = await mesh.StartSidecarAsync("reviews", app, "reviews", mesh.Ca.SourceFor(TlsTestCa.SpiffeId("reviews")));
+        await mesh.Harness.ApplyAsync($$"""
+            apiVersion: security.istio.io/v1
+            kind: AuthorizationPolicy
+            metadata:
+              name: {{name}}
+              namespace: default
+            spec:
+              action: {{action}}
+              rules:
+              - when:
+                - key: connection.sni
+                  {{values}}
+            """);
+        await MeshHarness.WaitForConfigAsync(reviews, name);
+        return reviews;
     }
 
     private static async Task<HttpStatusCode> SendAsAsync(MtlsMesh mesh, RunningSidecar to, string spiffeId)
