@@ -68,8 +68,9 @@ public sealed class AuthorizationEvaluator
             return known;
         }
 
-        // Problems do not depend on the trust domains: they were reported when this evaluator was compiled.
-        var recompiled = AuthorizationPolicyCompiler.Compile(_sources, [.. trustDomains], []);
+        // Problems do not depend on the trust domains: they were reported when this evaluator was compiled. The list
+        // is kept as given (sources swap whole lists, never mutate one), so the next request finds it by reference.
+        var recompiled = AuthorizationPolicyCompiler.Compile(_sources, trustDomains, []);
         Volatile.Write(ref _recompiled, recompiled);
         return recompiled;
     }
