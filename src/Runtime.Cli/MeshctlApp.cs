@@ -24,9 +24,7 @@ public static class MeshctlApp
             VersionCommand.Create(console),
             TokenCommand.Create(console),
             CaCommand.Create(console),
-            // meshctl x: experimental commands (begin)
-            new Command("x", "Experimental commands") { TlsCheckCommand.Create(console) },
-            // meshctl x (end)
+            ExperimentalCommand.Create(console), // meshctl x (authz check, tls-check)
         };
 
         var parse = root.Parse(args);

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Runtime.Abstractions.Discovery;
+using Runtime.Abstractions.Security.Authorization;
 using Runtime.Sidecar.Resilience;
 using Runtime.Sidecar.Routing;
-using Runtime.Sidecar.Security.Authorization;
 
 namespace Runtime.Sidecar.Configuration;
 
@@ -57,7 +57,7 @@ internal sealed partial class ProxyConfig(SidecarIdentity identity, TimeProvider
 
         // Authorization (issue 5): compiled next to the route table; its problems never NACK (broken parts fail closed).
         var authorizationProblems = new List<string>();
-        var authorization = AuthorizationPolicyCompiler.Compile(snapshot, identity, authorizationProblems);
+        var authorization = AuthorizationPolicyCompiler.Compile(snapshot, new AuthorizationWorkload(identity.Namespace, identity.Service, identity.Labels), [], authorizationProblems);
         foreach (var problem in authorizationProblems)
         {
             LogProblem(logger, snapshot.Version, problem);

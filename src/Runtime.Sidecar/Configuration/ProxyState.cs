@@ -1,6 +1,6 @@
 using Runtime.Abstractions.Discovery;
+using Runtime.Abstractions.Security.Authorization;
 using Runtime.Sidecar.Routing;
-using Runtime.Sidecar.Security.Authorization;
 
 namespace Runtime.Sidecar.Configuration;
 

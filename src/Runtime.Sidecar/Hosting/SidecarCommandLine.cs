@@ -1,5 +1,6 @@
 using System.Globalization;
 using Runtime.Abstractions.CommandLine;
+using Runtime.Abstractions.Http;
 using Runtime.Sidecar.Proxying;
 
 namespace Runtime.Sidecar.Hosting;
@@ -44,18 +45,10 @@ internal static class SidecarCommandLine
 
     private static string? ReadPathNormalization(SidecarOptions options, string value)
     {
-        CanonicalPathMode? mode = value.Trim().ToUpperInvariant() switch
-        {
-            "STRICT" => CanonicalPathMode.Strict,
-            "NONE" => CanonicalPathMode.None,
-            "BASE" => CanonicalPathMode.Base,
-            "MERGE_SLASHES" => CanonicalPathMode.MergeSlashes,
-            "DECODE_AND_MERGE_SLASHES" => CanonicalPathMode.DecodeAndMergeSlashes,
-            _ => null,
-        };
+        var mode = CanonicalPathModeNames.Parse(value);
         if (mode is null)
         {
-            return "is not one of STRICT, NONE, BASE, MERGE_SLASHES, DECODE_AND_MERGE_SLASHES";
+            return "is not one of " + CanonicalPathModeNames.All;
         }
 
         options.PathNormalization = mode.Value;

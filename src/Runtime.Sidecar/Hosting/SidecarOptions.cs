@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Runtime.Abstractions.Http;
 using Runtime.Sidecar.Proxying;
 
 namespace Runtime.Sidecar.Hosting;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Runtime.Abstractions.Http;
 using Runtime.Sidecar.Routing;
 
 namespace Runtime.Sidecar.Proxying;

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Runtime.Abstractions.Http;
 
 namespace Runtime.Sidecar.Proxying;
 

@@ -1,3 +1,5 @@
+using Runtime.Abstractions.Http;
+
 namespace Runtime.Sidecar.Routing;
 
 /// <summary>

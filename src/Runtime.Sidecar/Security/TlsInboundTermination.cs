@@ -167,7 +167,7 @@ internal sealed partial class TlsInboundTermination(ProxyConfig config, TlsPeerV
                 return;
             }
 
-            var peer = new TlsPeerConnection(peerCertificate.Identity, peerCertificate.Leaf, certificate.SpiffeId, ssl.NegotiatedApplicationProtocol);
+            var peer = new TlsPeerConnection(peerCertificate.Identity, peerCertificate.Leaf, certificate.SpiffeId, ssl.NegotiatedApplicationProtocol, ssl.TargetHostName);
             connection.Features.Set(peer);
             connection.Features.Set(peer.Peer);
             connection.Features.Set<ITlsConnectionFeature>(peer);

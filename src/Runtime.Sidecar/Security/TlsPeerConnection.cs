@@ -13,9 +13,10 @@ namespace Runtime.Sidecar.Security;
 /// </summary>
 internal sealed class TlsPeerConnection : ITlsConnectionFeature, ITlsApplicationProtocolFeature
 {
-    public TlsPeerConnection(PeerIdentity peer, X509Certificate2 certificate, string localSpiffeId, SslApplicationProtocol protocol)
+    public TlsPeerConnection(PeerIdentity peer, X509Certificate2 certificate, string localSpiffeId, SslApplicationProtocol protocol, string? serverName = null)
     {
         ApplicationProtocol = protocol.Protocol;
+        ServerName = string.IsNullOrEmpty(serverName) ? null : serverName;
         Peer = peer;
         ClientCertificate = certificate;
         // Envoy's XFCC: By (this workload), Hash (SHA-256 of the peer certificate's DER, hex), URI (peer SPIFFE id).
@@ -24,6 +25,9 @@ internal sealed class TlsPeerConnection : ITlsConnectionFeature, ITlsApplication
 
     /// <summary>The verified peer.</summary>
     public PeerIdentity Peer { get; }
+
+    /// <summary>The server name (SNI) the peer sent in its ClientHello, as sent; null when it sent none.</summary>
+    public string? ServerName { get; }
 
     /// <summary>The <c>x-forwarded-client-cert</c> value the app receives for requests on this connection.</summary>
     public string ForwardedClientCert { get; }

@@ -16,10 +16,11 @@ internal sealed class ControlPlane : IAsyncDisposable
 
     public string Server => _silo.GrpcAddress.ToString();
 
-    public static async Task<ControlPlane> StartAsync()
+    public static async Task<ControlPlane> StartAsync(Action<SiloOptions>? configure = null)
     {
         var dataDir = Directory.CreateTempSubdirectory("meshctl-tests-").FullName;
         var options = new SiloOptions { GrpcPort = 0, HttpPort = 0, DataDir = dataDir, LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning };
+        configure?.Invoke(options);
         var silo = await SiloHost.StartAsync(options, CancellationToken.None).WaitAsync(Meshctl.Timeout);
         return new ControlPlane(dataDir, silo);
     }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
+using Runtime.Abstractions.Http;
 using Runtime.Sidecar.Forwarding;
 using Runtime.Sidecar.Proxying;
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Runtime.Abstractions.Http;
 using Runtime.Sidecar.Hosting;
 using Runtime.Sidecar.Tests.Mesh;
 using Runtime.Sidecar.Tests.Testing;
@@ -177,7 +178,7 @@ public sealed partial class AdversarialPathMeshTests
                 OutboundPort = 0,
                 AdminPort = 0,
                 DataDir = Path.Combine(Path.GetTempPath(), "path-none-" + Guid.NewGuid().ToString("N")[..8]),
-                PathNormalization = Runtime.Sidecar.Proxying.CanonicalPathMode.None,
+                PathNormalization = Runtime.Abstractions.Http.CanonicalPathMode.None,
                 LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
                 ControlPlanes = { mesh.ControlPlane },
             },

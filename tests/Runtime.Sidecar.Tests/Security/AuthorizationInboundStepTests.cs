@@ -6,6 +6,7 @@ using Runtime.Abstractions.Resources;
 using Runtime.Sidecar.Configuration;
 using Runtime.Sidecar.Hosting;
 using Runtime.Sidecar.Routing;
+using Runtime.Sidecar.Security;
 using Runtime.Sidecar.Security.Authorization;
 using Runtime.Sidecar.Tests.Testing;
 
@@ -36,7 +37,7 @@ public sealed class AuthorizationInboundStepTests
     {
         var (step, _) = Step(OnlyReviews);
         var context = Context("GET", "/api/books");
-        context.Features.Set(AuthorizationTestRequest.PeerOf("default/reviews"));
+        context.Features.Set(new PeerIdentity("spiffe://cluster.local/ns/default/sa/reviews", "cluster.local", "default", "reviews"));
 
         Assert.True(await step.AuthorizeAsync(context));
         Assert.Equal(200, context.Response.StatusCode);
@@ -62,7 +63,7 @@ public sealed class AuthorizationInboundStepTests
     {
         var (step, logs) = Step(OnlyReviews.Replace("name: only-reviews", "name: no-api").Replace("spec:\n", "spec:\n  action: DENY\n", StringComparison.Ordinal));
         var context = Context("GET", "/api/books");
-        context.Features.Set(AuthorizationTestRequest.PeerOf("default/reviews"));
+        context.Features.Set(new PeerIdentity("spiffe://cluster.local/ns/default/sa/reviews", "cluster.local", "default", "reviews"));
 
         Assert.False(await step.AuthorizeAsync(context));
 
@@ -74,7 +75,7 @@ public sealed class AuthorizationInboundStepTests
     {
         var (step, _) = Step(OnlyReviews.Replace("principals: [\"cluster.local/ns/default/sa/reviews\"]", "requestPrincipals: [\"https://issuer.example/alice\"]", StringComparison.Ordinal));
         var withToken = Context("GET", "/api/books");
-        withToken.Features.Set(AuthorizationTestRequest.JwtOf("""{"iss": "https://issuer.example", "sub": "alice"}"""));
+        withToken.Features.Set(new RequestAuthentication("https://issuer.example/alice", [], null, default));
         var withoutToken = Context("GET", "/api/books");
 
         Assert.True(await step.AuthorizeAsync(withToken));

@@ -1,3 +1,4 @@
+using Runtime.Abstractions.Http;
 using Runtime.Sidecar.Hosting;
 using Runtime.Sidecar.Proxying;
 

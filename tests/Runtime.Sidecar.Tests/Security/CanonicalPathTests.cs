@@ -1,3 +1,4 @@
+using Runtime.Abstractions.Http;
 using Runtime.Sidecar.Proxying;
 using Runtime.Sidecar.Routing;
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Runtime.Abstractions.Http;
 using Runtime.Sidecar.Proxying;
 
 namespace Runtime.Sidecar.Tests.Security;

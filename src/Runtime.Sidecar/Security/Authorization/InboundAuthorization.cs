@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Runtime.Abstractions.Security.Authorization;
 using Runtime.Sidecar.Configuration;
 using Runtime.Sidecar.Forwarding;
 using Runtime.Sidecar.Hosting;
@@ -16,9 +17,10 @@ namespace Runtime.Sidecar.Security.Authorization;
 /// details and sends no flag header; the mesh's own header carries the short word). The remote address
 /// (<c>remoteIpBlocks</c>, <c>remote.ip</c>) is the connection peer: no proxy in front of a sidecar is trusted, so
 /// <c>x-forwarded-for</c> is never read (Istio's <c>numTrustedProxies: 0</c>). The destination port is the app's
-/// port (<c>--app-port</c>), the port a workload's policies name.
+/// port (<c>--app-port</c>), the port a workload's policies name. Principals match across the mesh trust domain and
+/// its aliases as the workload certificate's issuer reports them (<see cref="IWorkloadCertificateSource.TrustDomains"/>).
 /// </remarks>
-internal sealed partial class InboundAuthorization(ProxyConfig config, SidecarOptions options, ILogger<InboundAuthorization> logger)
+internal sealed partial class InboundAuthorization(ProxyConfig config, SidecarOptions options, ILogger<InboundAuthorization> logger, IWorkloadCertificateSource? certificates = null)
 {
     /// <summary>The body of a denied request, as Envoy's RBAC filter writes it.</summary>
     public const string DeniedBody = "RBAC: access denied";
@@ -45,6 +47,11 @@ internal sealed partial class InboundAuthorization(ProxyConfig config, SidecarOp
             return true;
         }
 
+        if (certificates?.TrustDomains is { Count: > 0 } trustDomains)
+        {
+            evaluator = evaluator.ForTrustDomains(trustDomains);
+        }
+
         var decision = evaluator.Evaluate(From(context, options));
         if (decision.Audit is { } audit)
         {
@@ -68,19 +75,22 @@ internal sealed partial class InboundAuthorization(ProxyConfig config, SidecarOp
         ArgumentNullException.ThrowIfNull(options);
         var host = context.Request.Host;
         var connection = context.Connection;
+        var headers = context.Request.Headers;
+        var tls = TlsPeerConnection.Of(context);
         return new AuthorizationRequest
         {
             Method = context.Request.Method,
             Path = AuthorizationRequestPath.For(context),
             Host = AuthorizationRequestPath.HostOf(context),
             HostPort = host.Port,
-            Headers = context.Request.Headers,
+            Headers = name => headers[name],
             DestinationPort = options.AppPort ?? connection.LocalPort,
             DestinationIp = connection.LocalIpAddress,
             SourceIp = connection.RemoteIpAddress,
             RemoteIp = connection.RemoteIpAddress,
-            Peer = context.Features.Get<PeerIdentity>(),
-            Jwt = context.Features.Get<RequestAuthentication>(),
+            Peer = context.Features.Get<PeerIdentity>() is { } peer ? new AuthorizationPeer(peer.TrustDomain, peer.Namespace, peer.ServiceAccount) : null,
+            Jwt = context.Features.Get<RequestAuthentication>() is { } jwt ? new AuthorizationToken(jwt.Principal, jwt.Audiences, jwt.Presenter, jwt.Payload) : null,
+            Sni = tls?.ServerName,
         };
     }
 

@@ -1,4 +1,4 @@
-namespace Runtime.Sidecar.Proxying;
+namespace Runtime.Abstractions.Http;
 
 /// <summary>
 /// The outcome of <see cref="CanonicalPath.Normalize"/>: the canonical path and the raw query, or why the request
@@ -7,7 +7,7 @@ namespace Runtime.Sidecar.Proxying;
 /// <param name="Path">The canonical path: percent-encoded where it must be, so it is matched and forwarded as is.</param>
 /// <param name="Query">The query exactly as sent, without <c>?</c>; empty when absent. Never used for path matching.</param>
 /// <param name="Problem">Why the target is refused, naming what and where; null when it is accepted.</param>
-internal readonly record struct CanonicalPathResult(string Path, string Query, string? Problem)
+public readonly record struct CanonicalPathResult(string Path, string Query, string? Problem)
 {
     /// <summary>True when the target was accepted.</summary>
     public bool IsValid => Problem is null;

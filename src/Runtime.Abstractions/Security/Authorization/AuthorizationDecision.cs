@@ -1,6 +1,4 @@
-using Runtime.Abstractions.Security;
-
-namespace Runtime.Sidecar.Security.Authorization;
+namespace Runtime.Abstractions.Security.Authorization;
 
 /// <summary>The outcome of evaluating the AuthorizationPolicies of a workload for one request.</summary>
 /// <param name="Allowed">Whether the request may proceed.</param>
@@ -9,7 +7,7 @@ namespace Runtime.Sidecar.Security.Authorization;
 /// <param name="Action">The action of the deciding policy; null when none decided.</param>
 /// <param name="Reason">Why, in a few words, for logs and the CLI.</param>
 /// <param name="Audit">The first AUDIT policy whose rules matched, as <c>namespace/name</c>; null when none did.</param>
-internal sealed record AuthorizationDecision(bool Allowed, string? Policy, int RuleIndex, AuthorizationAction? Action, string Reason, string? Audit = null)
+public sealed record AuthorizationDecision(bool Allowed, string? Policy, int RuleIndex, AuthorizationAction? Action, string Reason, string? Audit = null)
 {
     /// <summary>No policy applies to the workload: Istio allows.</summary>
     public static AuthorizationDecision NoPolicies { get; } = new(true, null, -1, null, "no ALLOW policy applies");

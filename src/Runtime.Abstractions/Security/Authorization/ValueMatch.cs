@@ -1,4 +1,4 @@
-namespace Runtime.Sidecar.Security.Authorization;
+namespace Runtime.Abstractions.Security.Authorization;
 
 /// <summary>
 /// Istio's string matching for policy values: <c>*</c> (present, any value), prefix <c>abc*</c>, suffix <c>*abc</c>,

@@ -1,14 +1,15 @@
 using System.Net;
-using Microsoft.AspNetCore.Http;
 
-namespace Runtime.Sidecar.Security.Authorization;
+namespace Runtime.Abstractions.Security.Authorization;
 
 /// <summary>
-/// The attributes of one inbound request that AuthorizationPolicy rules read. Built once per request; the
-/// evaluator only reads it.
+/// The attributes of one inbound request that AuthorizationPolicy rules read. Built once per request (by the
+/// sidecar from the HTTP request, by <c>meshctl x authz check</c> from its flags); the evaluator only reads it.
 /// </summary>
-internal sealed class AuthorizationRequest
+public sealed class AuthorizationRequest
 {
+    private static readonly Func<string, IReadOnlyList<string?>> NoHeaders = static _ => [];
+
     /// <summary>The HTTP method as sent (methods match case-sensitively, as in Envoy).</summary>
     public required string Method { get; init; }
 
@@ -21,8 +22,8 @@ internal sealed class AuthorizationRequest
     /// <summary>The port the Host header named, or null when it named none.</summary>
     public int? HostPort { get; init; }
 
-    /// <summary>The request headers (names case-insensitive).</summary>
-    public IHeaderDictionary Headers { get; init; } = new HeaderDictionary();
+    /// <summary>Every value of a request header (the name is case-insensitive); empty when absent.</summary>
+    public Func<string, IReadOnlyList<string?>> Headers { get; init; } = NoHeaders;
 
     /// <summary>The workload port the request is for (<c>destination.port</c>, <c>ports</c>).</summary>
     public int DestinationPort { get; init; }
@@ -37,11 +38,11 @@ internal sealed class AuthorizationRequest
     public IPAddress? RemoteIp { get; init; }
 
     /// <summary>The peer's verified mTLS identity; null for plaintext.</summary>
-    public PeerIdentity? Peer { get; init; }
+    public AuthorizationPeer? Peer { get; init; }
 
     /// <summary>The validated JWT; null when the request carried none.</summary>
-    public RequestAuthentication? Jwt { get; init; }
+    public AuthorizationToken? Jwt { get; init; }
 
-    /// <summary>The TLS server name the peer asked for (<c>connection.sni</c>); null for plaintext.</summary>
+    /// <summary>The TLS server name the peer sent in its ClientHello (<c>connection.sni</c>); null for plaintext or when it sent none.</summary>
     public string? Sni { get; init; }
 }

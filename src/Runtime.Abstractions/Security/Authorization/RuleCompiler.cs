@@ -1,10 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Microsoft.Extensions.Primitives;
-using Runtime.Abstractions.Security;
 
-namespace Runtime.Sidecar.Security.Authorization;
+namespace Runtime.Abstractions.Security.Authorization;
 
 /// <summary>
 /// Compiles the rules of one policy into predicates. Rules are ORed; the from, to and when parts of a rule and the
@@ -17,12 +15,14 @@ namespace Runtime.Sidecar.Security.Authorization;
 /// with <c>notPrincipals</c> denies it, as Istio's docs recommend). Duplicate request headers are adversarial: an
 /// ALLOW value must match every copy, a DENY value any copy. A part that cannot be compiled (an unsupported
 /// condition key, a malformed value) never matches in an ALLOW policy and always matches in the others, and is
-/// reported.
+/// reported. Principals (<c>principals</c>, <c>notPrincipals</c>, <c>source.principal</c>) are widened to the mesh
+/// trust domain and its aliases first (<see cref="TrustDomainAliases"/>).
 /// </remarks>
 /// <param name="policy">The policy, <c>namespace/name</c>, for problem messages.</param>
 /// <param name="action">The policy's action; decides how absent attributes and broken parts count.</param>
+/// <param name="trustDomains">The mesh trust domain, then its aliases; empty when unknown.</param>
 /// <param name="problems">Where compile problems go.</param>
-internal sealed class RuleCompiler(string policy, AuthorizationAction action, List<string> problems)
+internal sealed class RuleCompiler(string policy, AuthorizationAction action, IReadOnlyList<string> trustDomains, ICollection<string> problems)
 {
     private const string Headers = "request.headers[";
     private const string Claims = "request.auth.claims[";
@@ -63,7 +63,7 @@ internal sealed class RuleCompiler(string policy, AuthorizationAction action, Li
         }
 
         var parts = new List<Func<AuthorizationRequest, bool>>();
-        AddText(parts, r => r.Peer?.Principal, source.Principals, source.NotPrincipals, identity: true);
+        AddText(parts, r => r.Peer?.Principal, Principals(source.Principals), Principals(source.NotPrincipals), identity: true);
         AddText(parts, r => r.Jwt?.Principal, source.RequestPrincipals, source.NotRequestPrincipals, identity: true);
         AddText(parts, r => r.Peer?.Namespace, source.Namespaces, source.NotNamespaces, identity: true);
         AddText(parts, ServiceAccount, source.ServiceAccounts, source.NotServiceAccounts, identity: true);
@@ -94,7 +94,7 @@ internal sealed class RuleCompiler(string policy, AuthorizationAction action, Li
         if (key.StartsWith(Headers, StringComparison.Ordinal) && key.EndsWith(']') && key.Length > Headers.Length + 1)
         {
             var name = key[Headers.Length..^1];
-            AddValues(parts, r => r.Headers[name], condition.Values, condition.NotValues, identity: false, adversarial: true);
+            AddValues(parts, r => r.Headers(name), condition.Values, condition.NotValues, identity: false, adversarial: true);
             return AllOf(parts);
         }
 
@@ -124,7 +124,7 @@ internal sealed class RuleCompiler(string policy, AuthorizationAction action, Li
                 AddText(parts, r => r.Peer?.Namespace, condition.Values, condition.NotValues, identity: true);
                 break;
             case "source.principal":
-                AddText(parts, r => r.Peer?.Principal, condition.Values, condition.NotValues, identity: true);
+                AddText(parts, r => r.Peer?.Principal, Principals(condition.Values), Principals(condition.NotValues), identity: true);
                 break;
             case "source.serviceAccount":
                 AddText(parts, ServiceAccount, condition.Values, condition.NotValues, identity: true);
@@ -136,10 +136,11 @@ internal sealed class RuleCompiler(string policy, AuthorizationAction action, Li
                 AddText(parts, r => r.Jwt?.Presenter, condition.Values, condition.NotValues, identity: true);
                 break;
             case "request.auth.audiences":
-                AddValues(parts, r => r.Jwt is null ? StringValues.Empty : new StringValues([.. r.Jwt.Audiences]), condition.Values, condition.NotValues, identity: true, adversarial: false);
+                AddValues(parts, r => r.Jwt?.Audiences ?? [], condition.Values, condition.NotValues, identity: true, adversarial: false);
                 break;
             case "connection.sni":
-                AddText(parts, r => r.Sni, condition.Values, condition.NotValues, identity: true);
+                // A server name is a DNS name: case never distinguishes two, so a DENY cannot be dodged by case.
+                AddText(parts, r => r.Sni, condition.Values, condition.NotValues, identity: true, static (v, _) => ValueMatch.Compile(v, ignoreCase: true));
                 break;
             default:
                 return Broken($"{path}.key: condition key '{key}' is not supported by the sidecar");
@@ -151,11 +152,14 @@ internal sealed class RuleCompiler(string policy, AuthorizationAction action, Li
     private static string? ServiceAccount(AuthorizationRequest request) =>
         request.Peer is { } peer ? peer.Namespace + "/" + peer.ServiceAccount : null;
 
-    private static StringValues Claim(RequestAuthentication? jwt, string[] names)
+    private IReadOnlyList<string>? Principals(IReadOnlyList<string>? principals) =>
+        principals is null ? null : TrustDomainAliases.Expand(principals, trustDomains);
+
+    private static IReadOnlyList<string?> Claim(AuthorizationToken? jwt, string[] names)
     {
         if (jwt is null || jwt.Payload.ValueKind != JsonValueKind.Object)
         {
-            return StringValues.Empty;
+            return [];
         }
 
         var current = jwt.Payload;
@@ -163,16 +167,16 @@ internal sealed class RuleCompiler(string policy, AuthorizationAction action, Li
         {
             if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(name, out current))
             {
-                return StringValues.Empty;
+                return [];
             }
         }
 
         return current.ValueKind switch
         {
-            JsonValueKind.String => new StringValues(current.GetString()),
-            JsonValueKind.Array => new StringValues([.. current.EnumerateArray().Where(e => e.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array or JsonValueKind.Null)).Select(ClaimText)]),
-            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => new StringValues(current.GetRawText()),
-            _ => StringValues.Empty,
+            JsonValueKind.String => [current.GetString()],
+            JsonValueKind.Array => [.. current.EnumerateArray().Where(e => e.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array or JsonValueKind.Null)).Select(ClaimText)],
+            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => [current.GetRawText()],
+            _ => [],
         };
     }
 
@@ -197,7 +201,7 @@ internal sealed class RuleCompiler(string policy, AuthorizationAction action, Li
             : absentMatches);
     }
 
-    private void AddValues(List<Func<AuthorizationRequest, bool>> parts, Func<AuthorizationRequest, StringValues> read, IReadOnlyList<string>? values, IReadOnlyList<string>? notValues, bool identity, bool adversarial)
+    private void AddValues(List<Func<AuthorizationRequest, bool>> parts, Func<AuthorizationRequest, IReadOnlyList<string?>> read, IReadOnlyList<string>? values, IReadOnlyList<string>? notValues, bool identity, bool adversarial)
     {
         var positive = ValueMatch.AnyOf(values, static v => ValueMatch.Compile(v));
         var negative = ValueMatch.AnyOf(notValues, static v => ValueMatch.Compile(v));
@@ -370,11 +374,11 @@ internal sealed class RuleCompiler(string policy, AuthorizationAction action, Li
         return _denyLike ? Always : Never;
     }
 
-    private static bool Any(StringValues values, Func<string, bool> match)
+    private static bool Any(IReadOnlyList<string?> values, Func<string, bool> match)
     {
-        foreach (var value in values)
+        for (var i = 0; i < values.Count; i++)
         {
-            if (value is not null && match(value))
+            if (values[i] is { } value && match(value))
             {
                 return true;
             }
@@ -383,11 +387,11 @@ internal sealed class RuleCompiler(string policy, AuthorizationAction action, Li
         return false;
     }
 
-    private static bool All(StringValues values, Func<string, bool> match)
+    private static bool All(IReadOnlyList<string?> values, Func<string, bool> match)
     {
-        foreach (var value in values)
+        for (var i = 0; i < values.Count; i++)
         {
-            if (value is null || !match(value))
+            if (values[i] is not { } value || !match(value))
             {
                 return false;
             }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Runtime.Sidecar.Security.Authorization;
+namespace Runtime.Abstractions.Security.Authorization;
 
 /// <summary>An address or CIDR block from <c>ipBlocks</c>, <c>remoteIpBlocks</c> or an IP condition. IPv4-mapped IPv6 addresses count as IPv4.</summary>
 internal sealed class IpBlock

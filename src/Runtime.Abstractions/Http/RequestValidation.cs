@@ -1,18 +1,18 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Http;
 
-namespace Runtime.Sidecar.Proxying;
+namespace Runtime.Abstractions.Http;
 
 /// <summary>
 /// Request-level checks made before anything reads the request: a method must be an upper-case token (methods are
 /// case-sensitive, and <c>get</c> is not <c>GET</c> to a policy that names <c>GET</c>), and a header name must be a
 /// token (no whitespace or control characters). Each failure is a sentence naming what and where, answered 400.
 /// </summary>
-internal static class RequestValidation
+public static class RequestValidation
 {
     /// <summary>Returns why the method is refused, or null. Standard and extension methods alike must be upper-case tokens.</summary>
     public static string? CheckMethod(string method)
     {
+        ArgumentNullException.ThrowIfNull(method);
         if (method.Length == 0)
         {
             return "the request has no method";
@@ -35,8 +35,10 @@ internal static class RequestValidation
     }
 
     /// <summary>Returns why a header name is refused, or null. HTTP/2 pseudo-headers (<c>:path</c>) are allowed.</summary>
-    public static string? CheckHeaderNames(IHeaderDictionary headers)
+    /// <typeparam name="TValue">The header value type (ASP.NET Core's <c>StringValues</c>, or a plain list).</typeparam>
+    public static string? CheckHeaderNames<TValue>(IEnumerable<KeyValuePair<string, TValue>> headers)
     {
+        ArgumentNullException.ThrowIfNull(headers);
         foreach (var header in headers)
         {
             var name = header.Key;

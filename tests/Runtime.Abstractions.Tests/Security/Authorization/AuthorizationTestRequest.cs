@@ -1,10 +1,8 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http;
-using Runtime.Sidecar.Security;
-using Runtime.Sidecar.Security.Authorization;
+using Runtime.Abstractions.Security.Authorization;
 
-namespace Runtime.Sidecar.Tests.Security;
+namespace Runtime.Abstractions.Tests.Security.Authorization;
 
 /// <summary>A compact description of a request for the authorization tables; plaintext and token-less unless set.</summary>
 internal sealed record AuthorizationTestRequest
@@ -23,7 +21,7 @@ internal sealed record AuthorizationTestRequest
 
     public string DestinationIp { get; init; } = "10.0.0.1";
 
-    /// <summary>The mTLS peer as <c>namespace/serviceaccount</c> in trust domain cluster.local; null for plaintext.</summary>
+    /// <summary>The mTLS peer as <c>namespace/serviceaccount</c> (trust domain cluster.local) or a whole principal <c>td/ns/N/sa/S</c>; null for plaintext.</summary>
     public string? Peer { get; init; }
 
     /// <summary>The JWT payload (JSON); null for no token. The principal is <c>iss/sub</c>.</summary>
@@ -35,11 +33,7 @@ internal sealed record AuthorizationTestRequest
 
     public AuthorizationRequest ToRequest()
     {
-        var headers = new HeaderDictionary();
-        foreach (var (name, value) in Headers)
-        {
-            headers.Append(name, value);
-        }
+        var headers = Headers.ToLookup(h => h.Name, h => (string?)h.Value, StringComparer.OrdinalIgnoreCase);
 
         return new AuthorizationRequest
         {
@@ -47,7 +41,7 @@ internal sealed record AuthorizationTestRequest
             Path = Path,
             Host = Host,
             HostPort = HostPort,
-            Headers = headers,
+            Headers = name => [.. headers[name]],
             DestinationPort = Port,
             DestinationIp = IPAddress.Parse(DestinationIp),
             SourceIp = IPAddress.Parse(SourceIp),
@@ -58,19 +52,19 @@ internal sealed record AuthorizationTestRequest
         };
     }
 
-    public static PeerIdentity PeerOf(string nsAndSa)
+    public static AuthorizationPeer PeerOf(string peer)
     {
-        var parts = nsAndSa.Split('/');
-        return new PeerIdentity($"spiffe://cluster.local/ns/{parts[0]}/sa/{parts[1]}", "cluster.local", parts[0], parts[1]);
+        var parts = peer.Split('/');
+        return parts.Length == 2 ? new AuthorizationPeer("cluster.local", parts[0], parts[1]) : AuthorizationPeer.TryParse(peer, out _)!;
     }
 
-    public static RequestAuthentication JwtOf(string payloadJson)
+    public static AuthorizationToken JwtOf(string payloadJson)
     {
         var payload = JsonDocument.Parse(payloadJson).RootElement.Clone();
         var audiences = payload.TryGetProperty("aud", out var aud)
             ? aud.ValueKind == JsonValueKind.Array ? [.. aud.EnumerateArray().Select(a => a.GetString()!)] : new[] { aud.GetString()! }
             : [];
         var presenter = payload.TryGetProperty("azp", out var azp) ? azp.GetString() : null;
-        return new RequestAuthentication($"{payload.GetProperty("iss").GetString()}/{payload.GetProperty("sub").GetString()}", audiences, presenter, payload);
+        return new AuthorizationToken($"{payload.GetProperty("iss").GetString()}/{payload.GetProperty("sub").GetString()}", audiences, presenter, payload);
     }
 }

@@ -1,9 +1,8 @@
 using Runtime.Abstractions.Discovery;
 using Runtime.Abstractions.Resources;
-using Runtime.Sidecar.Routing;
-using Runtime.Sidecar.Security.Authorization;
+using Runtime.Abstractions.Security.Authorization;
 
-namespace Runtime.Sidecar.Tests.Security;
+namespace Runtime.Abstractions.Tests.Security.Authorization;
 
 /// <summary>
 /// Istio's AuthorizationPolicy semantics as a table: each row is policies (YAML), a request, and the expected
@@ -152,6 +151,8 @@ public sealed class AuthorizationSemanticsTests
         ["claims number"] = new(AllowWhen("request.auth.claims[level]", "values: ['3']"), Get with { Jwt = Token }, "allow default/p#0"),
         ["claims notValues"] = new(AllowWhen("request.auth.claims[groups]", "notValues: [admins]"), Get with { Jwt = Token }, "deny"),
         ["connection.sni"] = new(AllowWhen("connection.sni", "values: ['*.svc.cluster.local']"), Mtls with { Sni = "productpage.default.svc.cluster.local" }, "allow default/p#0"),
+        ["DENY connection.sni ignores case"] = new(Deny("d", "[{when: [{key: connection.sni, values: [admin.example.com]}]}]"), Mtls with { Sni = "ADMIN.Example.com" }, "deny default/d#0"),
+        ["DENY connection.sni notValues without SNI"] = new(Deny("d", "[{when: [{key: connection.sni, notValues: ['*.svc.cluster.local']}]}]"), Mtls, "deny default/d#0"),
         ["connection.sni plaintext"] = new(AllowWhen("connection.sni", "notValues: [x]"), Get, "deny"),
         ["unsupported key never allows"] = new(AllowWhen("experimental.envoy.filters.x[y]", "values: [z]"), Get, "deny"),
         ["unsupported key in DENY denies"] = new(Deny("d", "[{when: [{key: 'experimental.envoy.filters.x[y]', values: [z]}]}]"), Get, "deny default/d#0"),
@@ -216,12 +217,12 @@ public sealed class AuthorizationSemanticsTests
         Assert.Same(AuthorizationEvaluator.Empty, evaluator);
     }
 
-    internal static AuthorizationEvaluator Compile(string yaml, List<string> problems)
+    internal static AuthorizationEvaluator Compile(string yaml, List<string> problems, IReadOnlyList<string>? trustDomains = null)
     {
         var resources = yaml.Length == 0 ? [] : ManifestReader.Read(yaml, "rows.yaml", "default").Resources;
         var snapshot = new ProxySnapshot { Version = "v1", Resources = resources };
-        var self = new SidecarIdentity("productpage", "default", new Dictionary<string, string> { ["app"] = "productpage", ["version"] = "v1" }, "productpage");
-        return AuthorizationPolicyCompiler.Compile(snapshot, self, problems);
+        var self = new AuthorizationWorkload("default", "productpage", new Dictionary<string, string> { ["app"] = "productpage", ["version"] = "v1" });
+        return AuthorizationPolicyCompiler.Compile(snapshot, self, trustDomains ?? [], problems);
     }
 
     internal static string Policy(string name, string spec, string ns = "default") =>

@@ -1,11 +1,12 @@
-namespace Runtime.Sidecar.Routing;
+namespace Runtime.Abstractions.Http;
 
 /// <summary>The host a request is matched on: lower-case, port and trailing dot stripped (<c>Reviews.:9080</c> → <c>reviews</c>).</summary>
-internal static class CanonicalHost
+public static class CanonicalHost
 {
     /// <summary>Returns the matching form of an authority; the same string when it is already in that form.</summary>
     public static string ForMatching(string authority)
     {
+        ArgumentNullException.ThrowIfNull(authority);
         var host = authority.AsSpan();
         if (host.StartsWith("["))
         {

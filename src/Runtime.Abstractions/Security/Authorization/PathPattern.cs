@@ -1,4 +1,4 @@
-namespace Runtime.Sidecar.Security.Authorization;
+namespace Runtime.Abstractions.Security.Authorization;
 
 /// <summary>
 /// AuthorizationPolicy <c>paths</c>: exact, prefix <c>/api/*</c>, suffix <c>*.png</c>, <c>*</c>, or a path template in

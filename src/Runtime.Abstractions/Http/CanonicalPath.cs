@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 
-namespace Runtime.Sidecar.Proxying;
+namespace Runtime.Abstractions.Http;
 
 /// <summary>
 /// The one canonical request path, computed once per request and used for authorization, routing and forwarding
@@ -20,7 +20,7 @@ namespace Runtime.Sidecar.Proxying;
 /// <c>%00</c> and any encoded or raw control character, a raw space, an invalid percent-encoding (<c>%zz</c>,
 /// <c>%4</c>), and a <c>;</c> parameter on a <c>.</c> or <c>..</c> segment (<c>/..;/</c>, the Tomcat bypass).
 /// </remarks>
-internal static class CanonicalPath
+public static class CanonicalPath
 {
     /// <summary>
     /// Normalizes a request target as received (origin-form <c>/p?q</c>, absolute-form <c>http://h/p?q</c>, or
@@ -395,8 +395,11 @@ internal static class CanonicalPath
     private static bool IsPathChar(char c) =>
         IsUnreserved(c) || c is '/' or '!' or '$' or '&' or '\'' or '(' or ')' or '*' or '+' or ',' or ';' or '=' or ':' or '@';
 
-    // Shows bad input without letting control characters into logs and responses.
-    internal static string Printable(ReadOnlySpan<char> text)
+    /// <summary>
+    /// <paramref name="text"/> for a log line or an error message: control characters shown as <c>\xNN</c>, cut
+    /// after 200 characters.
+    /// </summary>
+    public static string Printable(ReadOnlySpan<char> text)
     {
         var shown = text.Length > 200 ? text[..200] : text;
         var builder = new StringBuilder(shown.Length);

@@ -1,4 +1,4 @@
-namespace Runtime.Sidecar.Proxying;
+namespace Runtime.Abstractions.Http;
 
 /// <summary>
 /// How request paths are normalized before authorization, routing and forwarding (flag <c>--path-normalization</c>,
