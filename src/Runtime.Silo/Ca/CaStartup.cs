@@ -24,6 +24,8 @@ internal sealed partial class CaStartup(SiloOptions options, IOptions<ConfigStor
     private const string RootKeyName = "root-key.pkcs8";
     private const string TokenKeyName = "token-key";
 
+    private static readonly string[] PluggedInFiles = ["ca-cert.pem", "ca-key.pem", "root-cert.pem", "cert-chain.pem"];
+
     private readonly ILogger _logger = loggers.CreateLogger<CaStartup>();
     private readonly Lock _rotating = new();
     private CaMaterialStore? _material;
@@ -48,7 +50,7 @@ internal sealed partial class CaStartup(SiloOptions options, IOptions<ConfigStor
         CaState state;
         if (settings.CaDir is { } directory)
         {
-            state = new CaState(PluggedInCa.Load(directory, now), 1, RotationPhase.Stable);
+            state = new CaState(PluggedInCa.Load(directory, now), PluggedInGeneration(directory), RotationPhase.Stable);
         }
         else
         {
@@ -139,6 +141,18 @@ internal sealed partial class CaStartup(SiloOptions options, IOptions<ConfigStor
 
     /// <inheritdoc />
     public void Dispose() => _authority?.Dispose();
+
+    /// <summary>
+    /// A plugged-in CA's generation: the newest modification time of its files (Unix seconds), so each replacement
+    /// of the cacerts files during an outside rotation raises it and sidecars take the new bundle from snapshots.
+    /// </summary>
+    private static long PluggedInGeneration(string directory)
+    {
+        var newest = PluggedInFiles
+            .Select(file => new DateTimeOffset(File.GetLastWriteTimeUtc(Path.Combine(directory, file))).ToUnixTimeSeconds())
+            .Max();
+        return Math.Max(1, newest);
+    }
 
     private StoredRoot NewRoot(string trustDomain, string? unit = null)
     {

@@ -161,6 +161,11 @@ public sealed class RootRotationTests : IDisposable
         Assert.Contains("plugged-in CA (--ca-dir)", refused.Message, StringComparison.Ordinal);
         Assert.Contains("replacing the cacerts files", refused.Message, StringComparison.Ordinal);
         Assert.Equal(CaState.Sha256(root), ca.Current!.SigningRootSha256);
+
+        // Rotated outside the mesh: replaced files raise the generation, so sidecars take the new bundle.
+        var replacedAt = new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(Path.Combine(cacerts, "root-cert.pem"), replacedAt);
+        Assert.Equal(new DateTimeOffset(replacedAt).ToUnixTimeSeconds(), Start(cacerts).Current!.Generation);
     }
 
     [Fact]
