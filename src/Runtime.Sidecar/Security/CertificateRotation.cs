@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Runtime.Abstractions.Discovery;
+using Runtime.Abstractions.Security;
 using Runtime.Grpc;
 using Runtime.Sidecar.Discovery;
 
@@ -271,27 +272,8 @@ internal sealed partial class CertificateRotation : IWorkloadCertificateSource, 
     }
 
     /// <summary>SHA-256 of the root in <paramref name="roots"/> that <paramref name="certificate"/> chains to, or null.</summary>
-    internal static string? RootOf(WorkloadCertificate certificate, X509Certificate2Collection roots)
-    {
-        if (roots.Count == 0)
-        {
-            return null;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.DisableCertificateDownloads = true;
-        chain.ChainPolicy.VerificationTimeIgnored = true;
-        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-        chain.ChainPolicy.ExtraStore.AddRange(certificate.Chain);
-        if (!chain.Build(certificate.Leaf))
-        {
-            return null;
-        }
-
-        return Convert.ToHexStringLower(SHA256.HashData(chain.ChainElements[^1].Certificate.RawDataMemory.Span));
-    }
+    internal static string? RootOf(WorkloadCertificate certificate, X509Certificate2Collection roots) =>
+        TrustChain.RootOf(certificate.Leaf, certificate.Chain, roots) is { } root ? Convert.ToHexStringLower(SHA256.HashData(root.RawDataMemory.Span)) : null;
 
     private string? ReadToken()
     {

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Runtime.Abstractions.Discovery;
+using Runtime.Abstractions.Security;
 
 namespace Runtime.Silo.Ca;
 
@@ -67,16 +68,7 @@ internal sealed class CaState : IDisposable
             return self;
         }
 
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.DisableCertificateDownloads = true;
-        chain.ChainPolicy.VerificationTimeIgnored = true;
-        chain.ChainPolicy.CustomTrustStore.AddRange(signer.Roots);
-        chain.ChainPolicy.ExtraStore.AddRange(signer.Intermediates);
-        chain.Build(signing);
-        var top = chain.ChainElements.Count > 0 ? chain.ChainElements[^1].Certificate : null;
         // A plugged-in CA was checked to chain to its roots at load; fall back to the first root otherwise.
-        return signer.Roots.FirstOrDefault(r => top is not null && r.RawDataMemory.Span.SequenceEqual(top.RawDataMemory.Span)) ?? signer.Roots[0];
+        return TrustChain.RootOf(signing, signer.Intermediates, signer.Roots) ?? signer.Roots[0];
     }
 }

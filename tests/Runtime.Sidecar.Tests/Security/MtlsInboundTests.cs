@@ -11,7 +11,7 @@ namespace Runtime.Sidecar.Tests.Security;
 /// </summary>
 public sealed class MtlsInboundTests
 {
-    private const string StrictMesh = """
+    internal const string StrictMesh = """
         apiVersion: security.istio.io/v1
         kind: PeerAuthentication
         metadata:

@@ -28,16 +28,8 @@ public sealed class RootRotationMeshTests
         // Heartbeats every 500 ms carry the certificate reports the steps wait for.
         await using var harness = await MeshHarness.StartAsync(endpointTtl: TimeSpan.FromSeconds(2));
         var root = Directory.CreateTempSubdirectory("root-rotation-").FullName;
+        await harness.ApplyAsync(MtlsInboundTests.StrictMesh);
         await harness.ApplyAsync("""
-            apiVersion: security.istio.io/v1
-            kind: PeerAuthentication
-            metadata:
-              name: default
-              namespace: mesh-system
-            spec:
-              mtls:
-                mode: STRICT
-            ---
             apiVersion: networking.istio.io/v1
             kind: DestinationRule
             metadata:
