@@ -96,36 +96,6 @@ public sealed class RootRotationMeshTests
         Directory.Delete(root, recursive: true);
     }
 
-    [Fact]
-    public async Task RotateRoot_ProxyNotTrustingTheNewBundle_SwitchRefusedNamingItUnlessForced()
-    {
-        await using var harness = await MeshHarness.StartAsync(endpointTtl: TimeSpan.FromSeconds(2));
-        var root = Directory.CreateTempSubdirectory("root-rotation-").FullName;
-        await using var reviews = await StartSidecarAsync(harness, root, "reviews", null);
-        await WaitForProgressAsync(harness, "the proxy reporting a certificate", s => s.Progress.Proxies == 1);
-
-        var outOfOrder = await Assert.ThrowsAsync<GrpcException>(() => RotateAsync(harness, V1.RootRotationStep.Finish));
-        Assert.Equal(GrpcStatusCode.FailedPrecondition, outOfOrder.Status);
-        Assert.Contains("the root rotation is STABLE (one root); the next step is PREPARE", outOfOrder.Message, StringComparison.Ordinal);
-
-        // Right after PREPARE the proxy's last heartbeat still reports the previous bundle generation.
-        await RotateAsync(harness, V1.RootRotationStep.Prepare);
-        var status = await StatusAsync(harness);
-        if (status.Progress.TrustingCurrentBundle == 0)
-        {
-            var refused = await Assert.ThrowsAsync<GrpcException>(() => RotateAsync(harness, V1.RootRotationStep.Switch));
-            Assert.Equal(GrpcStatusCode.FailedPrecondition, refused.Status);
-            Assert.Contains("do not yet trust the bundle of generation 2", refused.Message, StringComparison.Ordinal);
-            Assert.Contains("reviews", refused.Message, StringComparison.Ordinal);
-        }
-
-        await WaitForProgressAsync(harness, "the proxy trusting the combined bundle", s => s.Progress.TrustingCurrentBundle == 1);
-        await RotateAsync(harness, V1.RootRotationStep.Switch);
-        var forced = await harness.Api.UnaryAsync(Ca + "RotateRoot", new V1.RotateRootRequest { Step = V1.RootRotationStep.Finish, Force = true }, V1.CaStatus.Parser).Within();
-        Assert.Equal((V1.RootRotationPhase.Stable, 4L), (forced.RotationPhase, forced.Generation));
-        Directory.Delete(root, recursive: true);
-    }
-
     /// <summary>
     /// Handshakes as a sidecar makes them, one new connection each, until stopped: productpage's current leaf
     /// presented to reviews' inbound port, the server verified against productpage's current trust bundle.
