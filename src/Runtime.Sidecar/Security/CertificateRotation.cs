@@ -22,6 +22,9 @@ namespace Runtime.Sidecar.Security;
 /// </remarks>
 internal sealed partial class CertificateRotation : IWorkloadCertificateSource, IAsyncDisposable
 {
+    /// <summary>Renewals in a row that may still come from a replica behind the signer switch before the normal schedule resumes.</summary>
+    private const int MaxQuickRenewals = 5;
+
     private readonly CaClient _client;
     private readonly Func<string?> _token;
     private readonly TimeProvider _time;
@@ -221,9 +224,14 @@ internal sealed partial class CertificateRotation : IWorkloadCertificateSource, 
                 renewAt = RenewalTime(now, result.Certificate.NotAfter, _random.NextDouble());
                 if (!string.Equals(state.LeafRootSha256, state.SigningRootSha256, StringComparison.Ordinal))
                 {
-                    // Signed by a replica that has not followed the switch yet: try again soon, backing off.
-                    var soon = now + (mismatches == 0 ? EarlyRenewalDelay(_random.NextDouble()) : Backoff.Delay(mismatches + 4, _random));
-                    renewAt = soon < renewAt ? soon : renewAt;
+                    // Signed by a replica that has not followed the switch yet: try again soon, backing off, and after
+                    // a few tries go back to the normal schedule rather than renew every few seconds for good.
+                    if (mismatches < MaxQuickRenewals)
+                    {
+                        var soon = now + (mismatches == 0 ? EarlyRenewalDelay(_random.NextDouble()) : Backoff.Delay(mismatches + 4, _random));
+                        renewAt = soon < renewAt ? soon : renewAt;
+                    }
+
                     mismatches++;
                 }
                 else
