@@ -20,6 +20,12 @@ public static class DiscoveryMessages
         };
         message.Resources.AddRange(snapshot.Resources.Select(ResourceMessages.ToMessage));
         message.Services.AddRange(snapshot.Services.Select(ToMessage));
+        if (snapshot.Trust is { } trust)
+        {
+            message.Trust = new V1.TrustBundle { RootsPem = trust.RootsPem, Generation = trust.Generation, SigningRootSha256 = trust.SigningRootSha256 };
+            message.Trust.TrustDomains.AddRange(trust.TrustDomains);
+        }
+
         return message;
     }
 
@@ -35,6 +41,7 @@ public static class DiscoveryMessages
             Revision = message.Revision,
             Resources = [.. message.Resources.Select(r => ResourceMessages.FromMessage(r))],
             Services = [.. message.Services.Select(FromMessage)],
+            Trust = message.Trust is { } trust ? new MeshTrustBundle(trust.RootsPem, [.. trust.TrustDomains], trust.Generation, trust.SigningRootSha256) : null,
         };
     }
 

@@ -25,4 +25,7 @@ public sealed record ProxySnapshot
 
     /// <summary>Store revision the snapshot was computed from.</summary>
     public long Revision { get; init; }
+
+    /// <summary>The CA's trust bundle as of this snapshot; null when the control plane has no CA.</summary>
+    public MeshTrustBundle? Trust { get; init; }
 }

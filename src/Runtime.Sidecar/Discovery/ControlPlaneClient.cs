@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Logging;
 using Runtime.Abstractions.Api;
+using Google.Protobuf.WellKnownTypes;
 using Runtime.Abstractions.Discovery;
 using Runtime.Grpc;
 using Runtime.Grpc.Client;
 using Runtime.Sidecar.Configuration;
 using Runtime.Sidecar.Hosting;
+using Runtime.Sidecar.Security;
 using V1 = Runtime.Abstractions.Api.V1;
 
 namespace Runtime.Sidecar.Discovery;
@@ -13,7 +15,8 @@ namespace Runtime.Sidecar.Discovery;
 /// The sidecar's link to the control plane: registers its endpoint, heartbeats, subscribes to its snapshots,
 /// applies each one and ACKs it (or NACKs it with the reason, keeping the previous config), and persists what
 /// it applied. Heartbeats carry the outlier detector's state when it changed (and the first of each session,
-/// so a control plane that forgot it, or holds a stale one, is brought up to date). On any failure it moves to
+/// so a control plane that forgot it, or holds a stale one, is brought up to date) and the workload certificate
+/// held (which paces root rotations); each snapshot's trust bundle goes to the certificate rotation. On any failure it moves to
 /// the next control-plane replica after a jittered backoff; the sidecar keeps serving its last good config all
 /// the while.
 /// </summary>
@@ -29,17 +32,23 @@ internal sealed partial class ControlPlaneClient : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<ControlPlaneClient> _logger;
     private readonly IOutlierStatusSource? _outlier;
+    private readonly CertificateRotation? _certificates;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Random _jitter = new();
     private Task? _loop;
     private volatile Registration? _registration;
     private int _disposed;
 
-    /// <summary>Creates the link; <paramref name="outlier"/> is the detector whose state heartbeats report (null: none).</summary>
+    /// <summary>
+    /// Creates the link; <paramref name="outlier"/> is the detector whose state heartbeats report (null: none),
+    /// <paramref name="certificates"/> the workload certificate heartbeats report and snapshots' trust bundles go to (null: none).
+    /// </summary>
     public ControlPlaneClient(
-        SidecarOptions options, BoundPorts ports, ProxyConfig config, SnapshotFile file, TimeProvider time, ILogger<ControlPlaneClient> logger, IOutlierStatusSource? outlier = null)
+        SidecarOptions options, BoundPorts ports, ProxyConfig config, SnapshotFile file, TimeProvider time, ILogger<ControlPlaneClient> logger, IOutlierStatusSource? outlier = null,
+        CertificateRotation? certificates = null)
     {
         _outlier = outlier;
+        _certificates = certificates;
         _options = options;
         _ports = ports;
         _config = config;
@@ -163,6 +172,13 @@ internal sealed partial class ControlPlaneClient : IAsyncDisposable
                 try
                 {
                     var snapshot = DiscoveryMessages.FromMessage(message);
+                    // Trust first and whatever the routing config's fate: a root rotation must not wait on a NACK. An
+                    // unusable bundle is logged there and the one in use kept; it is no reason to refuse the routes.
+                    if (snapshot.Trust is { } trust)
+                    {
+                        _ = _certificates?.ApplyTrust(trust);
+                    }
+
                     error = _config.TryApply(snapshot, "control-plane");
                     if (error is null)
                     {
@@ -198,7 +214,7 @@ internal sealed partial class ControlPlaneClient : IAsyncDisposable
             while (true)
             {
                 await Task.Delay(interval, _time, session.Token).ConfigureAwait(false);
-                var request = new V1.HeartbeatRequest { ProxyId = proxyId };
+                var request = new V1.HeartbeatRequest { ProxyId = proxyId, Certificate = CertificateReport() };
                 var outlier = OutlierState();
                 if (outlier is not null && (reported is null || !reported.SequenceEqual(outlier)))
                 {
@@ -228,6 +244,17 @@ internal sealed partial class ControlPlaneClient : IAsyncDisposable
             await session.CancelAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>The workload certificate held now, as a heartbeat reports it; null without one.</summary>
+    private V1.CertificateReport? CertificateReport() => _certificates?.Held is { } held
+        ? new V1.CertificateReport
+        {
+            SpiffeId = held.Certificate.SpiffeId,
+            NotAfter = Timestamp.FromDateTimeOffset(held.Certificate.NotAfter),
+            RootSha256 = held.RootSha256,
+            TrustBundleGeneration = held.TrustBundleGeneration,
+        }
+        : null;
 
     /// <summary>The outlier detector's state in a stable order; null when there is no detector or it failed.</summary>
     private EndpointOutlierStatus[]? OutlierState()

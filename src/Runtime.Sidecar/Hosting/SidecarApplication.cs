@@ -143,7 +143,7 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
         certificates.Start();
         services.GetRequiredService<StopSequence>().OnStopping(() => certificates.DisposeAsync().AsTask());
 
-        _controlPlane = new ControlPlaneClient(_options, ports, config, file, TimeProvider.System, services.GetRequiredService<ILogger<ControlPlaneClient>>(), services.GetService<IOutlierStatusSource>());
+        _controlPlane = new ControlPlaneClient(_options, ports, config, file, TimeProvider.System, services.GetRequiredService<ILogger<ControlPlaneClient>>(), services.GetService<IOutlierStatusSource>(), certificates);
         _controlPlane.Start();
         var controlPlane = _controlPlane;
         services.GetRequiredService<StopSequence>().OnStopping(() => controlPlane.DisposeAsync().AsTask());

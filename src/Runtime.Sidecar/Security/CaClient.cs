@@ -65,6 +65,6 @@ internal sealed class CaClient(IReadOnlyList<Uri> controlPlanes, TimeSpan callTi
 
         var bundle = new X509Certificate2Collection();
         bundle.ImportFromPem(reply.TrustBundlePem);
-        return new CaSignResult(new WorkloadCertificate(leaf, chain, reply.SpiffeId), bundle, [.. reply.TrustDomains]);
+        return new CaSignResult(new WorkloadCertificate(leaf, chain, reply.SpiffeId), bundle, [.. reply.TrustDomains], reply.CaGeneration);
     }
 }

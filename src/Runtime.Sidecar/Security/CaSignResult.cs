@@ -6,4 +6,5 @@ namespace Runtime.Sidecar.Security;
 /// <param name="Certificate">The new workload certificate with its key.</param>
 /// <param name="TrustBundle">The roots to trust.</param>
 /// <param name="TrustDomains">The mesh trust domain, then its aliases.</param>
-internal sealed record CaSignResult(WorkloadCertificate Certificate, X509Certificate2Collection TrustBundle, IReadOnlyList<string> TrustDomains);
+/// <param name="Generation">The CA generation of <paramref name="TrustBundle"/>.</param>
+internal sealed record CaSignResult(WorkloadCertificate Certificate, X509Certificate2Collection TrustBundle, IReadOnlyList<string> TrustDomains, long Generation);

@@ -11,4 +11,7 @@ internal enum CaRefusal
 
     /// <summary>The proof holds but the CSR asks for another identity: PERMISSION_DENIED.</summary>
     PermissionDenied,
+
+    /// <summary>The CA is not in a state to do this now (a root rotation step out of order or unsafe): FAILED_PRECONDITION.</summary>
+    FailedPrecondition,
 }

@@ -50,11 +50,15 @@ internal sealed class CaSigner : IDisposable
     /// <summary>Signs with the signing certificate's key.</summary>
     public X509SignatureGenerator Generator { get; }
 
-    /// <summary>A new self-signed ECDSA P-256 root valid for ten years from <paramref name="now"/>.</summary>
-    public static X509Certificate2 CreateRoot(string trustDomain, DateTimeOffset now)
+    /// <summary>
+    /// A new self-signed ECDSA P-256 root valid for ten years from <paramref name="now"/>; <paramref name="unit"/>
+    /// (an OU) tells a rotated root from the one it replaces by subject too, not only by key identifier.
+    /// </summary>
+    public static X509Certificate2 CreateRoot(string trustDomain, DateTimeOffset now, string? unit = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"O={trustDomain}, CN=Runtime mesh root CA", key, HashAlgorithmName.SHA256);
+        var subject = unit is null ? $"O={trustDomain}, CN=Runtime mesh root CA" : $"O={trustDomain}, OU={unit}, CN=Runtime mesh root CA";
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));

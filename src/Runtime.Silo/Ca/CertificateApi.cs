@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Runtime.Grpc;
 using Runtime.Grpc.Server;
+using Runtime.Silo.Discovery;
 using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 using V1 = Runtime.Abstractions.Api.V1;
 
@@ -8,9 +9,10 @@ namespace Runtime.Silo.Ca;
 
 /// <summary>
 /// <c>runtime.mesh.v1.CertificateService</c>: maps wire messages to <see cref="CertificateAuthority"/> calls and
-/// refusals to gRPC statuses (INVALID_ARGUMENT, UNAUTHENTICATED, PERMISSION_DENIED).
+/// refusals to gRPC statuses (INVALID_ARGUMENT, UNAUTHENTICATED, PERMISSION_DENIED, FAILED_PRECONDITION). Root
+/// rotation progress is measured over the proxies connected to this replica (<paramref name="registry"/>).
 /// </summary>
-internal sealed class CertificateApi(CaStartup ca)
+internal sealed class CertificateApi(CaStartup ca, ProxyRegistry registry)
 {
     private const int MaxCsrBytes = 64 * 1024;
 
@@ -22,6 +24,7 @@ internal sealed class CertificateApi(CaStartup ca)
         .Unary<V1.CreateTokenRequest, V1.CreateTokenResponse>("CreateToken", CreateTokenAsync)
         .Unary<V1.CsrRequest, V1.CsrResponse>("Sign", SignAsync)
         .Unary<V1.GetCaStatusRequest, V1.CaStatus>("GetStatus", GetStatusAsync)
+        .Unary<V1.RotateRootRequest, V1.CaStatus>("RotateRoot", RotateRootAsync)
         .Build();
 
     private Task<V1.CreateTokenResponse> CreateTokenAsync(V1.CreateTokenRequest request, GrpcCallContext context)
@@ -57,6 +60,7 @@ internal sealed class CertificateApi(CaStartup ca)
             ChainPem = issued.ChainPem,
             TrustBundlePem = issued.TrustBundlePem,
             SpiffeId = issued.SpiffeId.Uri,
+            CaGeneration = issued.Generation,
         };
         response.TrustDomains.AddRange(issued.TrustDomains);
         return Task.FromResult(response);
@@ -64,7 +68,37 @@ internal sealed class CertificateApi(CaStartup ca)
 
     private Task<V1.CaStatus> GetStatusAsync(V1.GetCaStatusRequest request, GrpcCallContext context)
     {
+        // Follow a step another replica ran, so a status never shows an older generation than the store holds.
+        ca.Refresh();
+        return Task.FromResult(Status());
+    }
+
+    private Task<V1.CaStatus> RotateRootAsync(V1.RotateRootRequest request, GrpcCallContext context)
+    {
+        var step = request.Step switch
+        {
+            V1.RootRotationStep.Prepare => RotationStep.Prepare,
+            V1.RootRotationStep.Switch => RotationStep.Switch,
+            V1.RootRotationStep.Finish => RotationStep.Finish,
+            _ => throw new GrpcException(GrpcStatusCode.InvalidArgument, $"step {request.Step} is not a rotation step; use PREPARE, SWITCH or FINISH"),
+        };
+        ca.Refresh();
+        var state = ca.Authority.State;
+        if (step == RootRotationRecord.NextStep(state.Phase) && !request.Force
+            && RotationProgressReport.Of(state, registry.Proxies).Blocks(step, state) is { } blocked)
+        {
+            throw new GrpcException(GrpcStatusCode.FailedPrecondition, $"step {step.ToString().ToUpperInvariant()} refused: {blocked}");
+        }
+
+        // Order, plugged-in mode and concurrent changes are checked against the stored state, atomically with the step.
+        Call(() => ca.Rotate(step, state.Generation));
+        return Task.FromResult(Status());
+    }
+
+    private V1.CaStatus Status()
+    {
         var status = ca.Authority.GetStatus();
+        var state = status.State;
         var reply = new V1.CaStatus
         {
             RootSubject = status.RootSubject,
@@ -76,9 +110,37 @@ internal sealed class CertificateApi(CaStartup ca)
             Rejected = status.Rejected,
             DefaultTtlSeconds = (long)status.Settings.DefaultTtl.TotalSeconds,
             MaxTtlSeconds = (long)status.Settings.MaxTtl.TotalSeconds,
+            RotationPhase = state.Phase switch
+            {
+                RotationPhase.Prepared => V1.RootRotationPhase.Prepared,
+                RotationPhase.Switched => V1.RootRotationPhase.Switched,
+                _ => V1.RootRotationPhase.Stable,
+            },
+            Generation = state.Generation,
         };
         reply.TrustDomainAliases.AddRange(status.Settings.TrustDomainAliases);
-        return Task.FromResult(reply);
+        reply.TrustBundle.AddRange(state.Signer.Roots.Select(root => new V1.TrustedRoot
+        {
+            Subject = root.Subject,
+            Sha256 = CaState.Sha256(root),
+            NotAfter = Timestamp.FromDateTimeOffset(root.NotAfter.ToUniversalTime()),
+            Signing = ReferenceEquals(root, state.SigningRoot),
+        }));
+        var progress = RotationProgressReport.Of(state, registry.Proxies);
+        reply.Progress = new V1.RotationProgress
+        {
+            Proxies = progress.Proxies,
+            TrustingCurrentBundle = progress.TrustingCurrentBundle,
+            SignedBySigningRoot = progress.SignedBySigningRoot,
+        };
+        reply.Progress.Lagging.AddRange(progress.Lagging.Select(l => new V1.LaggingProxy
+        {
+            ProxyId = l.ProxyId,
+            SpiffeId = l.SpiffeId,
+            RootSha256 = l.RootSha256,
+            TrustBundleGeneration = l.TrustBundleGeneration,
+        }));
+        return reply;
     }
 
     private static T Call<T>(Func<T> action)
@@ -93,6 +155,7 @@ internal sealed class CertificateApi(CaStartup ca)
             {
                 CaRefusal.PermissionDenied => GrpcStatusCode.PermissionDenied,
                 CaRefusal.Unauthenticated => GrpcStatusCode.Unauthenticated,
+                CaRefusal.FailedPrecondition => GrpcStatusCode.FailedPrecondition,
                 _ => GrpcStatusCode.InvalidArgument,
             };
             throw new GrpcException(status, ex.Message);

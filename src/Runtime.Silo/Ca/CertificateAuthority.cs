@@ -8,7 +8,8 @@ namespace Runtime.Silo.Ca;
 /// <summary>
 /// Signs workload CSRs for the identity the caller proved (bootstrap token or current certificate) and nothing
 /// else: names the CSR asks for are never copied; a CSR naming another SPIFFE id is refused and logged.
-/// Thread-safe; signing takes no lock.
+/// Thread-safe; signing takes no lock: it reads one immutable <see cref="CaState"/>, which a root rotation
+/// replaces whole (<see cref="Swap"/>).
 /// </summary>
 internal sealed partial class CertificateAuthority : IDisposable
 {
@@ -16,32 +17,68 @@ internal sealed partial class CertificateAuthority : IDisposable
     private static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1");
     private static readonly Oid ClientAuth = new("1.3.6.1.5.5.7.3.2");
 
-    private readonly CaSigner _signer;
     private readonly BootstrapTokenIssuer _tokens;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly string _chainPem;
-    private readonly string _trustBundlePem;
+    private readonly Lock _swapLock = new();
+    // Replaced states are disposed with the CA, not at the swap: a signature in flight may still read one.
+    private readonly List<CaState> _retired = [];
+    private CaState _state;
     private long _issued;
     private long _rejected;
 
     /// <summary>Creates a CA signing with <paramref name="signer"/> and verifying tokens with <paramref name="tokens"/>.</summary>
     public CertificateAuthority(CaSigner signer, BootstrapTokenIssuer tokens, CaSettings settings, TimeProvider time, ILogger logger)
+        : this(new CaState(signer, 1, RotationPhase.Stable), tokens, settings, time, logger)
     {
-        _signer = signer;
+    }
+
+    /// <summary>Creates a CA starting at <paramref name="state"/> (a stored rotation state).</summary>
+    public CertificateAuthority(CaState state, BootstrapTokenIssuer tokens, CaSettings settings, TimeProvider time, ILogger logger)
+    {
+        _state = state;
         _tokens = tokens;
         Settings = settings;
         _time = time;
         _logger = logger;
-        _chainPem = string.Concat(signer.Intermediates.Select(c => c.ExportCertificatePem() + "\n"));
-        _trustBundlePem = string.Concat(signer.Roots.Select(c => c.ExportCertificatePem() + "\n"));
     }
+
+    /// <summary>Raised after <see cref="Swap"/> replaced the state (roots, signer or generation changed).</summary>
+    public event Action? StateChanged;
 
     /// <summary>Trust domain, aliases and lifetimes.</summary>
     public CaSettings Settings { get; }
 
     /// <summary>The roots peers must chain to.</summary>
-    public X509Certificate2Collection Roots => _signer.Roots;
+    public X509Certificate2Collection Roots => State.Signer.Roots;
+
+    /// <summary>The current roots, signer, phase and generation.</summary>
+    public CaState State => Volatile.Read(ref _state);
+
+    /// <summary>
+    /// Replaces the state with <paramref name="next"/> unless the current one is of the same or a higher
+    /// generation (a late reload never rolls a rotation back); true when it did.
+    /// </summary>
+    public bool Swap(CaState next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        CaState previous;
+        lock (_swapLock)
+        {
+            previous = _state;
+            if (next.Generation <= previous.Generation)
+            {
+                return false;
+            }
+
+            _retired.Add(previous);
+            Volatile.Write(ref _state, next);
+        }
+
+        LogStateChanged(previous.Generation, next.Generation, next.Phase, next.SigningRootSha256);
+        StateChanged?.Invoke();
+        return true;
+    }
 
     /// <summary>Creates a bootstrap token for one namespace/service account.</summary>
     public (string Token, DateTimeOffset ExpiresAt) CreateToken(string @namespace, string serviceAccount, TimeSpan? ttl)
@@ -99,16 +136,27 @@ internal sealed partial class CertificateAuthority : IDisposable
     /// <summary>Root, trust domains and counters.</summary>
     public CaStatusReport GetStatus()
     {
-        var root = _signer.Roots[0];
-        return new CaStatusReport(root.Subject, Convert.ToHexStringLower(SHA256.HashData(root.RawData)), root.NotAfter.ToUniversalTime(), Settings, _signer.Mode, Interlocked.Read(ref _issued), Interlocked.Read(ref _rejected));
+        var state = State;
+        var root = state.SigningRoot;
+        return new CaStatusReport(root.Subject, state.SigningRootSha256, root.NotAfter.ToUniversalTime(), Settings, state.Signer.Mode, Interlocked.Read(ref _issued), Interlocked.Read(ref _rejected), state);
     }
 
     /// <inheritdoc />
-    public void Dispose() => _signer.Dispose();
+    public void Dispose()
+    {
+        lock (_swapLock)
+        {
+            _state.Dispose();
+            _retired.ForEach(s => s.Dispose());
+        }
+    }
 
     private IssuedCertificate SignCore(byte[] csrDer, IdentityProof proof, TimeSpan? ttl)
     {
         var now = _time.GetUtcNow();
+        // One state for the whole signature: signer, chain and bundle of one generation.
+        var state = State;
+        var signer = state.Signer;
         CertificateRequest csr;
         try
         {
@@ -122,7 +170,7 @@ internal sealed partial class CertificateAuthority : IDisposable
         }
 
         CheckKey(csr.PublicKey);
-        var identity = Prove(csrDer, proof, now);
+        var identity = Prove(csrDer, proof, now, signer);
         var requested = RequestedUris(csrDer);
         if (requested.Any(uri => !string.Equals(uri, identity.Uri, StringComparison.Ordinal)))
         {
@@ -137,8 +185,8 @@ internal sealed partial class CertificateAuthority : IDisposable
         }
 
         var notBefore = now - Backdate;
-        var signerNotBefore = new DateTimeOffset(_signer.SigningCertificate.NotBefore.ToUniversalTime());
-        var signerNotAfter = new DateTimeOffset(_signer.SigningCertificate.NotAfter.ToUniversalTime());
+        var signerNotBefore = new DateTimeOffset(signer.SigningCertificate.NotBefore.ToUniversalTime());
+        var signerNotAfter = new DateTimeOffset(signer.SigningCertificate.NotAfter.ToUniversalTime());
         if (notBefore < signerNotBefore)
         {
             notBefore = signerNotBefore;
@@ -164,14 +212,14 @@ internal sealed partial class CertificateAuthority : IDisposable
         leaf.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
         leaf.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([ServerAuth, ClientAuth], false));
         leaf.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(csr.PublicKey, false));
-        leaf.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(_signer.SigningCertificate, includeKeyIdentifier: true, includeIssuerAndSerial: false));
+        leaf.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(signer.SigningCertificate, includeKeyIdentifier: true, includeIssuerAndSerial: false));
 
-        using var certificate = leaf.Create(_signer.SigningCertificate.SubjectName, _signer.Generator, notBefore, notAfter, NewSerial());
+        using var certificate = leaf.Create(signer.SigningCertificate.SubjectName, signer.Generator, notBefore, notAfter, NewSerial());
         LogIssued(identity.Uri, notAfter, proof is RenewalProof ? "certificate" : "token");
-        return new IssuedCertificate(certificate.ExportCertificatePem() + "\n", _chainPem, _trustBundlePem, identity, Settings.TrustDomains);
+        return new IssuedCertificate(certificate.ExportCertificatePem() + "\n", state.ChainPem, state.TrustBundlePem, identity, Settings.TrustDomains, state.Generation);
     }
 
-    private SpiffeId Prove(byte[] csrDer, IdentityProof proof, DateTimeOffset now)
+    private SpiffeId Prove(byte[] csrDer, IdentityProof proof, DateTimeOffset now, CaSigner signer)
     {
         switch (proof)
         {
@@ -183,13 +231,13 @@ internal sealed partial class CertificateAuthority : IDisposable
 
                 return new SpiffeId(Settings.TrustDomain, verified.Namespace, verified.ServiceAccount);
             case RenewalProof renewal:
-                return ProveByCertificate(csrDer, renewal, now);
+                return ProveByCertificate(csrDer, renewal, now, signer);
             default:
                 throw new CaRequestRefusedException(CaRefusal.Unauthenticated, "no proof of identity: send a bootstrap token or the current certificate");
         }
     }
 
-    private SpiffeId ProveByCertificate(byte[] csrDer, RenewalProof renewal, DateTimeOffset now)
+    private SpiffeId ProveByCertificate(byte[] csrDer, RenewalProof renewal, DateTimeOffset now, CaSigner signer)
     {
         if (renewal.ChainDer.Count == 0 || renewal.ChainDer.Count > 8)
         {
@@ -219,8 +267,9 @@ internal sealed partial class CertificateAuthority : IDisposable
             chain.ChainPolicy.DisableCertificateDownloads = true;
             chain.ChainPolicy.VerificationTime = now.UtcDateTime;
             chain.ChainPolicy.VerificationTimeIgnored = false;
-            chain.ChainPolicy.CustomTrustStore.AddRange(_signer.Roots);
-            chain.ChainPolicy.ExtraStore.AddRange(_signer.Intermediates);
+            // Every root of the bundle: during a rotation a leaf of the old or the new root proves its identity.
+            chain.ChainPolicy.CustomTrustStore.AddRange(signer.Roots);
+            chain.ChainPolicy.ExtraStore.AddRange(signer.Intermediates);
             foreach (var intermediate in presented.Skip(1))
             {
                 chain.ChainPolicy.ExtraStore.Add(intermediate);
@@ -355,6 +404,9 @@ internal sealed partial class CertificateAuthority : IDisposable
 
     [LoggerMessage(EventId = 602, Level = LogLevel.Warning, Message = "Refused a signing request ({Reason}): {Problem}")]
     private partial void LogRefused(CaRefusal reason, string problem);
+
+    [LoggerMessage(EventId = 604, Level = LogLevel.Information, Message = "CA state changed from generation {From} to {To}: {Phase}, signing root sha256 {SigningRoot}")]
+    private partial void LogStateChanged(long from, long to, RotationPhase phase, string signingRoot);
 
     [LoggerMessage(EventId = 603, Level = LogLevel.Information, Message = "Created a bootstrap token for namespace {Namespace}, service account {ServiceAccount}, expiring {ExpiresAt:u}")]
     private partial void LogTokenCreated(string @namespace, string serviceAccount, DateTimeOffset expiresAt);

@@ -6,4 +6,5 @@ namespace Runtime.Silo.Ca;
 /// <param name="TrustBundlePem">The roots.</param>
 /// <param name="SpiffeId">The identity in the leaf's only SAN.</param>
 /// <param name="TrustDomains">The mesh trust domain, then its aliases.</param>
-internal sealed record IssuedCertificate(string LeafPem, string ChainPem, string TrustBundlePem, SpiffeId SpiffeId, IReadOnlyList<string> TrustDomains);
+/// <param name="Generation">The CA generation the leaf and <paramref name="TrustBundlePem"/> belong to.</param>
+internal sealed record IssuedCertificate(string LeafPem, string ChainPem, string TrustBundlePem, SpiffeId SpiffeId, IReadOnlyList<string> TrustDomains, long Generation);

@@ -65,7 +65,10 @@ internal sealed partial class DiscoveryApi(ProxyRegistry registry, SnapshotDistr
         RequireProxyId(request.ProxyId);
         IReadOnlyList<EndpointOutlierStatus>? outlier = request.Outlier is { } report ? [.. report.Endpoints.Select(DiscoveryMessages.FromMessage)] : null;
         var problems = outlier is null ? [] : OutlierReportRules.Validate(outlier);
-        if (!registry.Heartbeat(request.ProxyId, problems.Count == 0 ? outlier : null))
+        var certificate = request.Certificate is { } reported
+            ? new ProxyCertificateReport(reported.SpiffeId, reported.NotAfter?.ToDateTimeOffset() ?? default, reported.RootSha256, reported.TrustBundleGeneration)
+            : null;
+        if (!registry.Heartbeat(request.ProxyId, problems.Count == 0 ? outlier : null, certificate))
         {
             throw NotRegistered(request.ProxyId);
         }
@@ -261,6 +264,15 @@ internal sealed partial class DiscoveryApi(ProxyRegistry registry, SnapshotDistr
             LastHeartbeat = Timestamp.FromDateTimeOffset(status.Proxy.LastHeartbeat),
             Connected = status.Proxy.Connected,
             ProxyVersion = status.Proxy.ProxyVersion,
+            Certificate = status.Proxy.Certificate is { } certificate
+                ? new V1.CertificateReport
+                {
+                    SpiffeId = certificate.SpiffeId,
+                    NotAfter = Timestamp.FromDateTimeOffset(certificate.NotAfter),
+                    RootSha256 = certificate.RootSha256,
+                    TrustBundleGeneration = certificate.TrustBundleGeneration,
+                }
+                : null,
         };
     }
 

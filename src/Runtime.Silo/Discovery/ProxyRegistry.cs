@@ -121,7 +121,8 @@ internal sealed partial class ProxyRegistry
     /// The proxy's complete outlier report, replacing the one it sent before; null when unchanged. Outlier state
     /// does not alter snapshots, so it raises no registry event.
     /// </param>
-    public bool Heartbeat(string proxyId, IReadOnlyList<EndpointOutlierStatus>? outlier = null)
+    /// <param name="certificate">The certificate the heartbeat reported (null: none); it paces root rotations and raises no event.</param>
+    public bool Heartbeat(string proxyId, IReadOnlyList<EndpointOutlierStatus>? outlier = null, ProxyCertificateReport? certificate = null)
     {
         lock (_lock)
         {
@@ -132,7 +133,7 @@ internal sealed partial class ProxyRegistry
 
             var now = _time.GetUtcNow();
             var outlierReport = outlier is null ? proxy.Outlier : new ReceivedOutlierReport(outlier, now);
-            Replace(proxy with { LastHeartbeat = now, Outlier = outlierReport }, change: null);
+            Replace(proxy with { LastHeartbeat = now, Outlier = outlierReport, Certificate = certificate }, change: null);
             return true;
         }
     }

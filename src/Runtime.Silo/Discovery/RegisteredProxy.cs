@@ -11,9 +11,10 @@ namespace Runtime.Silo.Discovery;
 /// The proxy's latest outlier-detection report; null while it has sent none. Held with the registration so it
 /// goes when the proxy deregisters or expires.
 /// </param>
+/// <param name="Certificate">The certificate the proxy reported in its last heartbeat; null when none (plaintext only, or no heartbeat yet).</param>
 internal sealed record RegisteredProxy(
     string Id, ProxyIdentity Identity, string ProxyVersion, DateTimeOffset RegisteredAt, DateTimeOffset LastHeartbeat, int Connections,
-    ReceivedOutlierReport? Outlier = null)
+    ReceivedOutlierReport? Outlier = null, ProxyCertificateReport? Certificate = null)
 {
     public bool Connected => Connections > 0;
 }

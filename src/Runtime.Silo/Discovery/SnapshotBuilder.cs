@@ -11,14 +11,17 @@ internal sealed class SnapshotBuilder
 {
     private readonly MeshConfigView _config;
     private readonly IReadOnlyList<MeshService> _registered;
+    private readonly MeshTrustBundle? _trust;
     private readonly Dictionary<string, SnapshotContent> _byNamespace = new(StringComparer.Ordinal);
 
-    public SnapshotBuilder(MeshConfigView config, IReadOnlyList<RegisteredProxy> proxies)
+    /// <summary>A builder over <paramref name="config"/> and <paramref name="proxies"/>; every snapshot carries <paramref name="trust"/>.</summary>
+    public SnapshotBuilder(MeshConfigView config, IReadOnlyList<RegisteredProxy> proxies, MeshTrustBundle? trust = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(proxies);
         _config = config;
         _registered = RegisteredServices(proxies);
+        _trust = trust;
     }
 
     /// <summary>The snapshot for <paramref name="proxy"/>, stamped <paramref name="created"/>.</summary>
@@ -34,6 +37,7 @@ internal sealed class SnapshotBuilder
             Resources = content.Resources,
             Services = content.Services,
             Revision = _config.Revision,
+            Trust = _trust,
         };
     }
 
@@ -58,7 +62,7 @@ internal sealed class SnapshotBuilder
             .ThenBy(s => s.Name, StringComparer.Ordinal)
             .ThenBy(s => string.Join(",", s.Ports), StringComparer.Ordinal)
             .ThenBy(s => string.Join(",", s.Endpoints.Select(e => $"{e.Address}:{e.Port}")), StringComparer.Ordinal)];
-        var content = new SnapshotContent(resources, services, SnapshotVersion.Compute(resources, services));
+        var content = new SnapshotContent(resources, services, SnapshotVersion.Compute(resources, services, _trust));
         _byNamespace[@namespace] = content;
         return content;
     }

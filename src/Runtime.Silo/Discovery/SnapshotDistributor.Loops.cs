@@ -174,7 +174,7 @@ internal sealed partial class SnapshotDistributor
 
             var registered = _registry.Proxies;
             proxies = registered.Count;
-            var builder = new SnapshotBuilder(Config, registered);
+            var builder = new SnapshotBuilder(Config, registered, _trust?.Current);
             foreach (var proxy in registered)
             {
                 var state = GetOrCreateLocked(proxy.Id);

@@ -24,6 +24,7 @@ internal sealed partial class SnapshotDistributor : BackgroundService
     private readonly DiscoveryMetrics _metrics;
     private readonly ILogger<SnapshotDistributor> _logger;
     private readonly ConvergenceTracker _convergence;
+    private readonly ITrustBundleSource? _trust;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, ProxyDistribution> _proxies = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -31,7 +32,8 @@ internal sealed partial class SnapshotDistributor : BackgroundService
     private bool _closed;
 
     public SnapshotDistributor(
-        IConfigStore store, ProxyRegistry registry, IOptions<DiscoveryOptions> options, TimeProvider time, DiscoveryMetrics metrics, ILogger<SnapshotDistributor> logger)
+        IConfigStore store, ProxyRegistry registry, IOptions<DiscoveryOptions> options, TimeProvider time, DiscoveryMetrics metrics, ILogger<SnapshotDistributor> logger,
+        ITrustBundleSource? trust = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _store = store;
@@ -41,6 +43,12 @@ internal sealed partial class SnapshotDistributor : BackgroundService
         _metrics = metrics;
         _logger = logger;
         _convergence = new ConvergenceTracker(time);
+        // A CA state change (root rotation step) is pushed like a config change: the trust bundle is part of the version.
+        _trust = trust;
+        if (trust is not null)
+        {
+            trust.Changed += Changed;
+        }
     }
 
     /// <summary>The distributed config as last read from the change feed.</summary>
@@ -193,7 +201,7 @@ internal sealed partial class SnapshotDistributor : BackgroundService
         var state = GetOrCreateLocked(proxy.Id);
         if (state.Latest is null)
         {
-            state.SetLatest(new SnapshotBuilder(Config, _registry.Proxies).Build(proxy, _time.GetUtcNow()));
+            state.SetLatest(new SnapshotBuilder(Config, _registry.Proxies, _trust?.Current).Build(proxy, _time.GetUtcNow()));
         }
 
         return state;

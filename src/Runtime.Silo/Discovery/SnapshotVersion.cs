@@ -9,12 +9,13 @@ namespace Runtime.Silo.Discovery;
 /// <summary>
 /// A snapshot's version: the first 16 hex digits of SHA-256 over a canonical serialization of its content
 /// (resources and services in a fixed order, object keys sorted). Equal content gives equal versions, on
-/// any replica and after restarts; a change anywhere the proxy sees gives a new one. The creation time,
-/// the proxy id and the store revision are not content and are left out.
+/// any replica and after restarts; a change anywhere the proxy sees gives a new one (the CA's trust bundle
+/// included, so a root rotation step reaches every proxy). The creation time, the proxy id and the store
+/// revision are not content and are left out.
 /// </summary>
 internal static class SnapshotVersion
 {
-    public static string Compute(IReadOnlyList<MeshResource> resources, IReadOnlyList<MeshService> services)
+    public static string Compute(IReadOnlyList<MeshResource> resources, IReadOnlyList<MeshService> services, MeshTrustBundle? trust = null)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -34,6 +35,16 @@ internal static class SnapshotVersion
             }
 
             writer.WriteEndArray();
+            if (trust is not null)
+            {
+                writer.WriteStartObject("trust");
+                writer.WriteNumber("generation", trust.Generation);
+                writer.WriteString("signingRoot", trust.SigningRootSha256);
+                writer.WriteString("roots", trust.RootsPem);
+                writer.WriteString("trustDomains", string.Join(",", trust.TrustDomains));
+                writer.WriteEndObject();
+            }
+
             writer.WriteEndObject();
         }
 

@@ -89,6 +89,8 @@ internal sealed partial class SiloApplication : IAsyncDisposable
         builder.Services.AddSingleton<IConfigStore>(sp => sp.GetRequiredService<SqliteConfigStore>());
         builder.Services.AddHostedService<ChangeLogCompactionService>();
         builder.Services.AddSingleton<CaStartup>();
+        builder.Services.AddSingleton<ITrustBundleSource>(sp => sp.GetRequiredService<CaStartup>());
+        builder.Services.AddHostedService<CaRefreshService>();
         builder.Services.AddDiscovery();
         builder.Services.Configure<DiscoveryOptions>(discovery =>
         {
