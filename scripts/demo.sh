@@ -6,6 +6,7 @@
 #
 # Without a terminal (CI, pipes) it runs the traffic for DEMO_SECONDS (default 10) and exits.
 # Ports: control plane 15010 (gRPC) / 15014 (HTTP); workloads from DEMO_PORT_BASE (default 16000).
+# DEMO_MTLS=0 starts the sidecars without bootstrap tokens: no certificates, plaintext between sidecars (for A/B).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -61,9 +62,13 @@ start_workload() {
   # Identity: a bootstrap token for the workload's service account; the sidecar makes its key, gets its SPIFFE
   # certificate from the control plane's CA and speaks mTLS to the other sidecars (auto mTLS).
   mkdir -p "$DATA_DIR/sidecars"
-  meshctl token create --namespace default --service-account "$service" >"$DATA_DIR/sidecars/$name.token"
+  local token_flag=()
+  if [ "${DEMO_MTLS:-1}" != 0 ]; then
+    meshctl token create --namespace default --service-account "$service" >"$DATA_DIR/sidecars/$name.token"
+    token_flag=(--token-file "$DATA_DIR/sidecars/$name.token")
+  fi
   dotnet "src/Runtime.Sidecar/bin/$out/Runtime.Sidecar.dll" --service "$service" --label "app=$service" --label "version=$version" \
-    --service-account "$service" --token-file "$DATA_DIR/sidecars/$name.token" \
+    --service-account "$service" "${token_flag[@]}" \
     --control-plane "http://127.0.0.1:$GRPC_PORT" --instance "$name" "${app_flag[@]}" \
     --inbound-port "$inbound" --outbound-port "$outbound" --admin-port "$admin" \
     --data-dir "$DATA_DIR/sidecars/$name" --log-level warning >"$LOGS/$name.log" 2>&1 &
