@@ -13,7 +13,7 @@
 #   haproxy  wrk/hey -> haproxy -> upstream               (nbthread 1, http-reuse always)
 #   sidecar  wrk/hey -> server sidecar INBOUND -> upstream  (one sidecar hop; what a client sidecar forwards to)
 #   pair     wrk/hey -> client sidecar OUTBOUND (Host: echo) -> server sidecar INBOUND -> upstream   (plaintext: no tokens)
-#   pair+mtls        the same path through a second pair whose sidecars have bootstrap tokens (`meshctl token create`,
+#   pair+mtls        (measured last, after pair+res and pair-again) the same path through a second pair whose sidecars have bootstrap tokens (`meshctl token create`,
 #            --token-file): workload certificates from the control plane's CA, auto mTLS between them, and a
 #            PeerAuthentication STRICT on the server (plaintext refused). Host: echo-mtls.
 #   pair+mtls+authz  that pair after `meshctl apply` of an AuthorizationPolicy on the server: ALLOW GET/HEAD on
@@ -305,7 +305,6 @@ URL[pair]="http://127.0.0.1:$P_CLI_OUT$BENCH_PATH"; PROCS[pair]="client-sidecar:
 TOPOS=(direct nginx haproxy sidecar pair)
 if [[ "$MTLS" == 1 ]]; then
   URL[pair+mtls]="http://127.0.0.1:$P_MCLI_OUT$BENCH_PATH"; PROCS[pair+mtls]="client-sidecar:$PID_MCLI server-sidecar:$PID_MSRV"; HOSTH[pair+mtls]="echo-mtls"
-  TOPOS+=("pair+mtls")
 fi
 
 declare -A R  # results: R[topo,metric]
@@ -335,7 +334,8 @@ sample_failure() { # topo
 }
 
 run_wrk() { # topo
-  local t=$1 host=${HOSTH[$t]:-}
+  # Two statements: in `local t=$1 host=${HOSTH[$t]}` the $t would be expanded before t is set (the caller's t).
+  local t=$1; local host=${HOSTH[$1]:-}
   log "$t: warm-up ${WARMUP}s"
   wrk -t1 -c32 -d"${WARMUP}s" ${host:+-H "Host: $host"} "${URL[$t]}" >/dev/null
   log "$t: wrk -t1 -c32 -d${DURATION}s"
@@ -359,7 +359,7 @@ run_wrk() { # topo
 }
 
 run_hey() { # topo rate
-  local t=$1 rate=$2 host=${HOSTH[$t]:-} c q
+  local t=$1 rate=$2 c q; local host=${HOSTH[$1]:-}
   c=$((rate / 100)); ((c < 1)) && c=1; q=$((rate / c))
   log "$t: hey -c $c -q $q -z ${DURATION}s (target $rate rps)"
   local b a out
@@ -402,40 +402,6 @@ run_topology() {
 }
 for t in "${TOPOS[@]}"; do run_topology "$t"; done
 
-if [[ "$MTLS" == 1 ]]; then
-  # Same processes, same run: an AuthorizationPolicy on the mTLS server that allows only the client's principal,
-  # GET/HEAD, on /api/v1/*. Measured only once another path is denied (403) and the measured one still answers 200.
-  cat >"$WORK/authz.yaml" <<EOF
-apiVersion: security.istio.io/v1
-kind: AuthorizationPolicy
-metadata: {name: echo-mtls-allow, namespace: default}
-spec:
-  selector: {matchLabels: {app: echo-mtls}}
-  action: ALLOW
-  rules:
-  - from:
-    - source: {principals: ["cluster.local/ns/default/sa/bench-client"]}
-    to:
-    - operation: {methods: ["GET", "HEAD"], paths: ["/api/v1/*"]}
-EOF
-  log "applying an AuthorizationPolicy on echo-mtls (ALLOW bench-client, GET/HEAD, /api/v1/*)"
-  apply_and_wait apply "$WORK/authz.yaml" "$P_MSRV_ADMIN"
-  for _ in $(seq 300); do
-    [[ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: echo-mtls' "http://127.0.0.1:$P_MCLI_OUT/xfcc")" == 403 ]] && break
-    sleep 0.1
-  done
-  denied=$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: echo-mtls' "http://127.0.0.1:$P_MCLI_OUT/xfcc")
-  denied_method=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE -H 'Host: echo-mtls' "http://127.0.0.1:$P_MCLI_OUT$BENCH_PATH")
-  allowed=$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: echo-mtls' "http://127.0.0.1:$P_MCLI_OUT$BENCH_PATH")
-  [[ "$denied" == 403 && "$denied_method" == 403 && "$allowed" == 200 ]] \
-    || { echo "the AuthorizationPolicy is not in force: /xfcc $denied, DELETE $denied_method (want 403), GET $BENCH_PATH $allowed (want 200)" >&2; exit 1; }
-  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P_MSRV_IN$BENCH_PATH" || true)
-  [[ "$code" == 000 ]] || { echo "plaintext to the STRICT echo-mtls inbound port answered $code; it must be refused" >&2; exit 1; }
-  log "authz check: other path 403, DELETE 403, GET $BENCH_PATH 200; plaintext still refused"
-  URL[pair+mtls+authz]="${URL[pair+mtls]}"; PROCS[pair+mtls+authz]="${PROCS[pair+mtls]}"; HOSTH[pair+mtls+authz]="echo-mtls"
-  TOPOS+=("pair+mtls+authz")
-  run_topology "pair+mtls+authz"
-fi
 
 if [[ "$RESILIENCE" == 1 ]]; then
   # Same processes, same run: configure retries, timeouts, outlier detection and pool limits for echo, wait until
@@ -479,6 +445,45 @@ EOF
   URL[pair-again]="${URL[pair]}"; PROCS[pair-again]="${PROCS[pair]}"; HOSTH[pair-again]="echo"
   TOPOS+=("pair-again")
   run_topology "pair-again"
+fi
+
+if [[ "$MTLS" == 1 ]]; then
+  # The mTLS pair last, right after pair-again: the plaintext pair's figures bracket drift before it.
+  TOPOS+=("pair+mtls")
+  run_topology "pair+mtls"
+
+  # Same processes, same run: an AuthorizationPolicy on the mTLS server that allows only the client's principal,
+  # GET/HEAD, on /api/v1/*. Measured only once another path is denied (403) and the measured one still answers 200.
+  cat >"$WORK/authz.yaml" <<EOF
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: echo-mtls-allow, namespace: default}
+spec:
+  selector: {matchLabels: {app: echo-mtls}}
+  action: ALLOW
+  rules:
+  - from:
+    - source: {principals: ["cluster.local/ns/default/sa/bench-client"]}
+    to:
+    - operation: {methods: ["GET", "HEAD"], paths: ["/api/v1/*"]}
+EOF
+  log "applying an AuthorizationPolicy on echo-mtls (ALLOW bench-client, GET/HEAD, /api/v1/*)"
+  apply_and_wait apply "$WORK/authz.yaml" "$P_MSRV_ADMIN"
+  for _ in $(seq 300); do
+    [[ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: echo-mtls' "http://127.0.0.1:$P_MCLI_OUT/xfcc")" == 403 ]] && break
+    sleep 0.1
+  done
+  denied=$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: echo-mtls' "http://127.0.0.1:$P_MCLI_OUT/xfcc")
+  denied_method=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE -H 'Host: echo-mtls' "http://127.0.0.1:$P_MCLI_OUT$BENCH_PATH")
+  allowed=$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: echo-mtls' "http://127.0.0.1:$P_MCLI_OUT$BENCH_PATH")
+  [[ "$denied" == 403 && "$denied_method" == 403 && "$allowed" == 200 ]] \
+    || { echo "the AuthorizationPolicy is not in force: /xfcc $denied, DELETE $denied_method (want 403), GET $BENCH_PATH $allowed (want 200)" >&2; exit 1; }
+  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P_MSRV_IN$BENCH_PATH" || true)
+  [[ "$code" == 000 ]] || { echo "plaintext to the STRICT echo-mtls inbound port answered $code; it must be refused" >&2; exit 1; }
+  log "authz check: other path 403, DELETE 403, GET $BENCH_PATH 200; plaintext still refused"
+  URL[pair+mtls+authz]="${URL[pair+mtls]}"; PROCS[pair+mtls+authz]="${PROCS[pair+mtls]}"; HOSTH[pair+mtls+authz]="echo-mtls"
+  TOPOS+=("pair+mtls+authz")
+  run_topology "pair+mtls+authz"
 fi
 
 echo "loadavg after: $(cut -d' ' -f1-3 /proc/loadavg)"
