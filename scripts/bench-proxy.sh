@@ -244,6 +244,12 @@ apply_and_wait() { # verb file admin-port
   echo "the sidecar on admin :$3 never took the config of $2" >&2; return 1
 }
 
+# STRICT on echo-mtls: a plaintext request straight to its inbound port gets no HTTP answer at all.
+expect_plaintext_refused() {
+  local code; code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P_MSRV_IN$BENCH_PATH" || true)
+  [[ "$code" == 000 ]] || { echo "plaintext to the STRICT echo-mtls inbound port answered $code; it must be refused" >&2; exit 1; }
+}
+
 if [[ "$MTLS" == 1 ]]; then
   # The second pair: each sidecar proves its identity with a bootstrap token, gets a SPIFFE certificate from the
   # control plane's CA and speaks mTLS to the other. The server requires mTLS (STRICT) from the start.
@@ -279,8 +285,7 @@ EOF
   [[ "$xfcc" == *"$want_uri"* && "$xfcc" == *"By=spiffe://cluster.local/ns/default/sa/echo-mtls"* ]] \
     || { echo "no mTLS on the echo-mtls hop: the app saw '$xfcc', expected $want_uri" >&2; cat "$WORK/sc-client-mtls.log" "$WORK/sc-echo-mtls.log" >&2; exit 1; }
   log "mTLS check: the app behind echo-mtls sees $xfcc"
-  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P_MSRV_IN$BENCH_PATH" || true)
-  [[ "$code" == 000 ]] || { echo "plaintext to the STRICT echo-mtls inbound port answered $code; it must be refused" >&2; exit 1; }
+  expect_plaintext_refused
   wait_http "http://127.0.0.1:$P_MCLI_OUT$BENCH_PATH" 200 20 echo-mtls
 fi
 
@@ -478,8 +483,7 @@ EOF
   allowed=$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: echo-mtls' "http://127.0.0.1:$P_MCLI_OUT$BENCH_PATH")
   [[ "$denied" == 403 && "$denied_method" == 403 && "$allowed" == 200 ]] \
     || { echo "the AuthorizationPolicy is not in force: /xfcc $denied, DELETE $denied_method (want 403), GET $BENCH_PATH $allowed (want 200)" >&2; exit 1; }
-  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P_MSRV_IN$BENCH_PATH" || true)
-  [[ "$code" == 000 ]] || { echo "plaintext to the STRICT echo-mtls inbound port answered $code; it must be refused" >&2; exit 1; }
+  expect_plaintext_refused
   log "authz check: other path 403, DELETE 403, GET $BENCH_PATH 200; plaintext still refused"
   URL[pair+mtls+authz]="${URL[pair+mtls]}"; PROCS[pair+mtls+authz]="${PROCS[pair+mtls]}"; HOSTH[pair+mtls+authz]="echo-mtls"
   TOPOS+=("pair+mtls+authz")

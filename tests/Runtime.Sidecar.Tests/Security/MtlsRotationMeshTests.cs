@@ -109,15 +109,17 @@ public sealed class MtlsRotationMeshTests : IAsyncLifetime
         var (client, server) = await StartMeshAsync(ttl);
         var clientCertificates = Certificates(client);
         var serverCertificates = Certificates(server);
-        var clientLeaf = clientCertificates.Current!;
-        var serverLeaf = serverCertificates.Current!;
         var grpcPort = _silo!.GrpcAddress.Port;
+        WorkloadCertificate clientLeaf, serverLeaf;
 
         await using (var load = SteadyLoad.Start(client.OutboundAddress, "reviews"))
         {
             await load.WaitForAsync(10);
             await _silo.DisposeAsync();
             _silo = null;
+            // The certificates in use when the CA went away (a renewal may have happened during start-up).
+            clientLeaf = clientCertificates.Current!;
+            serverLeaf = serverCertificates.Current!;
 
             // Past the renewal point (45-55% of the lifetime) of both certificates, well before either expires.
             var pastRenewal = new[] { clientLeaf, serverLeaf }.Max(c => c.NotAfter - ttl + (ttl * 0.6));
