@@ -13,9 +13,10 @@
 #   haproxy  wrk/hey -> haproxy -> upstream               (nbthread 1, http-reuse always)
 #   sidecar  wrk/hey -> server sidecar INBOUND -> upstream  (one sidecar hop; what a client sidecar forwards to)
 #   pair     wrk/hey -> client sidecar OUTBOUND (Host: echo) -> server sidecar INBOUND -> upstream   (plaintext: no tokens)
-#   pair+mtls        (measured last, after pair+res and pair-again) the same path through a second pair whose sidecars have bootstrap tokens (`meshctl token create`,
-#            --token-file): workload certificates from the control plane's CA, auto mTLS between them, and a
-#            PeerAuthentication STRICT on the server (plaintext refused). Host: echo-mtls.
+#   pair+mtls        the same path through a second pair whose sidecars have bootstrap tokens (`meshctl token
+#            create`, --token-file): workload certificates from the control plane's CA, auto mTLS between them,
+#            and a PeerAuthentication STRICT on the server (plaintext refused). Host: echo-mtls. Measured last,
+#            after pair+res and pair-again.
 #   pair+mtls+authz  that pair after `meshctl apply` of an AuthorizationPolicy on the server: ALLOW GET/HEAD on
 #            /api/v1/* from the client's principal only. The run fails unless, before measuring, the client's
 #            identity reaches the app in x-forwarded-client-cert over that hop, plaintext to the server's inbound
