@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sidecar data-path benchmark: direct vs nginx vs haproxy vs one sidecar hop vs the client+server sidecar pair.
+# Sidecar data-path benchmark: direct vs nginx vs haproxy vs one sidecar hop vs the client+server sidecar pair,
+# plaintext and with mTLS + AuthorizationPolicy, in the same run.
 #
 # Run by hand (never by the test suite), as root on Debian/Ubuntu, from anywhere:
 #   ./scripts/bench-proxy.sh                 # builds Release, runs every topology once, prints Markdown tables
@@ -11,12 +12,22 @@
 #   nginx    wrk/hey -> nginx proxy -> upstream           (worker_processes 1, upstream keepalive 32, HTTP/1.1)
 #   haproxy  wrk/hey -> haproxy -> upstream               (nbthread 1, http-reuse always)
 #   sidecar  wrk/hey -> server sidecar INBOUND -> upstream  (one sidecar hop; what a client sidecar forwards to)
-#   pair     wrk/hey -> client sidecar OUTBOUND (Host: echo) -> server sidecar INBOUND -> upstream
+#   pair     wrk/hey -> client sidecar OUTBOUND (Host: echo) -> server sidecar INBOUND -> upstream   (plaintext: no tokens)
+#   pair+mtls        the same path through a second pair whose sidecars have bootstrap tokens (`meshctl token
+#            create`, --token-file): workload certificates from the control plane's CA, auto mTLS between them,
+#            and a PeerAuthentication STRICT on the server (plaintext refused). Host: echo-mtls. Measured last,
+#            after pair+res and pair-again.
+#   pair+mtls+authz  that pair after `meshctl apply` of an AuthorizationPolicy on the server: ALLOW GET/HEAD on
+#            /api/v1/* from the client's principal only. The run fails unless, before measuring, the client's
+#            identity reaches the app in x-forwarded-client-cert over that hop, plaintext to the server's inbound
+#            port is refused, and (with the policy) another path answers 403 while the measured path answers 200.
+#            MTLS=0 skips both.
 #   pair+res the same pair after `meshctl apply` of a VirtualService with retries (attempts 3, perTryTimeout,
 #            retryOn 5xx,reset,connect-failure) and a route timeout, and a DestinationRule with outlierDetection
 #            and connectionPool limits high enough never to trip: the happy-path cost of resilience.
 #            Followed by pair-again: the bare pair after `meshctl delete` of that config. RESILIENCE=0 skips both.
 #
+# Every topology requests $BENCH_PATH (default /api/v1/items); the upstream answers 200 with the same body for any path.
 # Measurements per topology: saturation with `wrk -t1 -c32 -d${DURATION}s --latency` (rps, p50/p90/p99);
 # fixed rate with hey (`-c N -q R/N -z ${DURATION}s`: hey's -q is per worker) at each of $RATES;
 # CPU of each proxy process from /proc/<pid>/stat (utime+stime, the process and its direct children)
@@ -31,6 +42,8 @@ RATES="${RATES:-1000 5000}"
 BASE_PORT="${BASE_PORT:-18000}"
 NO_BUILD="${NO_BUILD:-0}"
 RESILIENCE="${RESILIENCE:-1}"
+MTLS="${MTLS:-1}"
+BENCH_PATH="${BENCH_PATH:-/api/v1/items}"
 OUT="${OUT:-}"
 
 if [[ -n "$OUT" ]]; then
@@ -45,6 +58,8 @@ P_SILO_GRPC=$((BASE_PORT + 10))
 P_SILO_HTTP=$((BASE_PORT + 11))
 P_SRV_IN=$((BASE_PORT + 20)); P_SRV_OUT=$((BASE_PORT + 21)); P_SRV_ADMIN=$((BASE_PORT + 22))
 P_CLI_IN=$((BASE_PORT + 30)); P_CLI_OUT=$((BASE_PORT + 31)); P_CLI_ADMIN=$((BASE_PORT + 32))
+P_MSRV_IN=$((BASE_PORT + 40)); P_MSRV_OUT=$((BASE_PORT + 41)); P_MSRV_ADMIN=$((BASE_PORT + 42))
+P_MCLI_IN=$((BASE_PORT + 50)); P_MCLI_OUT=$((BASE_PORT + 51)); P_MCLI_ADMIN=$((BASE_PORT + 52))
 
 WORK="$(mktemp -d /tmp/bench-proxy.XXXXXX)"
 PIDS=()
@@ -138,6 +153,8 @@ http {
   server {
     listen 127.0.0.1:$P_UPSTREAM;
     location / { default_type text/plain; return 200 "$BODY\n"; }
+    # What the app sees of the caller over the last hop (checked before measuring, never measured).
+    location = /xfcc { default_type text/plain; return 200 "xfcc=\$http_x_forwarded_client_cert\n"; }
   }
 }
 EOF
@@ -210,8 +227,68 @@ for _ in $(seq 300); do
 done
 curl -s "http://127.0.0.1:$P_CLI_ADMIN/clusters" | grep -q "$P_SRV_IN" \
   || { echo "client sidecar never listed the echo endpoint (:$P_SRV_IN)" >&2; curl -s "http://127.0.0.1:$P_CLI_ADMIN/clusters" >&2; exit 1; }
-wait_http "http://127.0.0.1:$P_SRV_IN/" 200 20
-wait_http "http://127.0.0.1:$P_CLI_OUT/" 200 20 echo
+wait_http "http://127.0.0.1:$P_SRV_IN$BENCH_PATH" 200 20
+wait_http "http://127.0.0.1:$P_CLI_OUT$BENCH_PATH" 200 20 echo
+meshctl() { dotnet "$MESHCTL_DLL" --server "$CP" "$@"; }
+# The plaintext pair must really be plaintext: no certificate, so no caller identity reaches the app.
+xfcc=$(curl -s -H 'Host: echo' "http://127.0.0.1:$P_CLI_OUT/xfcc")
+[[ "$xfcc" == "xfcc=" ]] || { echo "the plaintext pair delivered an x-forwarded-client-cert ($xfcc): it is not plaintext" >&2; exit 1; }
+
+# Applies or deletes a manifest and waits until the sidecar on admin port $3 changed config (/ready names its version).
+apply_and_wait() { # verb file admin-port
+  local before; before=$(curl -s "http://127.0.0.1:$3/ready")
+  meshctl "$1" -f "$2" >&2
+  for _ in $(seq 300); do
+    [[ "$(curl -s "http://127.0.0.1:$3/ready")" != "$before" ]] && return 0
+    sleep 0.1
+  done
+  echo "the sidecar on admin :$3 never took the config of $2" >&2; return 1
+}
+
+# STRICT on echo-mtls: a plaintext request straight to its inbound port gets no HTTP answer at all.
+expect_plaintext_refused() {
+  local code; code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P_MSRV_IN$BENCH_PATH" || true)
+  [[ "$code" == 000 ]] || { echo "plaintext to the STRICT echo-mtls inbound port answered $code; it must be refused" >&2; exit 1; }
+}
+
+if [[ "$MTLS" == 1 ]]; then
+  # The second pair: each sidecar proves its identity with a bootstrap token, gets a SPIFFE certificate from the
+  # control plane's CA and speaks mTLS to the other. The server requires mTLS (STRICT) from the start.
+  log "starting the mTLS pair (echo-mtls in :$P_MSRV_IN, client-mtls out :$P_MCLI_OUT) with bootstrap tokens"
+  mkdir -p "$WORK/sc-echo-mtls" "$WORK/sc-client-mtls"
+  meshctl token create --namespace default --service-account echo-mtls >"$WORK/echo-mtls.token"
+  meshctl token create --namespace default --service-account bench-client >"$WORK/client-mtls.token"
+  cat >"$WORK/strict.yaml" <<EOF
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: echo-mtls-strict, namespace: default}
+spec:
+  selector: {matchLabels: {app: echo-mtls}}
+  mtls: {mode: STRICT}
+EOF
+  meshctl apply -f "$WORK/strict.yaml" >&2
+  dotnet "$SIDECAR_DLL" --service echo-mtls --label app=echo-mtls --service-account echo-mtls --token-file "$WORK/echo-mtls.token" \
+    --app-port "$P_UPSTREAM" --control-plane "$CP" --inbound-port "$P_MSRV_IN" --outbound-port "$P_MSRV_OUT" --admin-port "$P_MSRV_ADMIN" \
+    --data-dir "$WORK/sc-echo-mtls" --log-level warning >"$WORK/sc-echo-mtls.log" 2>&1 & PID_MSRV=$!; PIDS+=("$PID_MSRV")
+  dotnet "$SIDECAR_DLL" --service client-mtls --label app=client-mtls --service-account bench-client --token-file "$WORK/client-mtls.token" \
+    --control-plane "$CP" --inbound-port "$P_MCLI_IN" --outbound-port "$P_MCLI_OUT" --admin-port "$P_MCLI_ADMIN" \
+    --data-dir "$WORK/sc-client-mtls" --log-level warning >"$WORK/sc-client-mtls.log" 2>&1 & PID_MCLI=$!; PIDS+=("$PID_MCLI")
+  wait_http "http://127.0.0.1:$P_MSRV_ADMIN/ready" 200 60 || { cat "$WORK/sc-echo-mtls.log"; exit 1; }
+  wait_http "http://127.0.0.1:$P_MCLI_ADMIN/ready" 200 60 || { cat "$WORK/sc-client-mtls.log"; exit 1; }
+  # Proof that the measured hop is mTLS: the app receives the client's SPIFFE identity in x-forwarded-client-cert
+  # (only a verified TLS peer produces it; an incoming one is stripped), and plaintext to the server is refused.
+  want_uri="URI=spiffe://cluster.local/ns/default/sa/bench-client"
+  for _ in $(seq 300); do
+    xfcc=$(curl -s -H 'Host: echo-mtls' "http://127.0.0.1:$P_MCLI_OUT/xfcc" || true)
+    [[ "$xfcc" == *"$want_uri"* ]] && break
+    sleep 0.1
+  done
+  [[ "$xfcc" == *"$want_uri"* && "$xfcc" == *"By=spiffe://cluster.local/ns/default/sa/echo-mtls"* ]] \
+    || { echo "no mTLS on the echo-mtls hop: the app saw '$xfcc', expected $want_uri" >&2; cat "$WORK/sc-client-mtls.log" "$WORK/sc-echo-mtls.log" >&2; exit 1; }
+  log "mTLS check: the app behind echo-mtls sees $xfcc"
+  expect_plaintext_refused
+  wait_http "http://127.0.0.1:$P_MCLI_OUT$BENCH_PATH" 200 20 echo-mtls
+fi
 
 # ---------------------------------------------------------------- machine
 echo "# Sidecar data-path benchmark, $(date -u '+%F %T UTC')"
@@ -226,12 +303,15 @@ echo
 
 # topology: name url host proxy-pids...
 declare -A URL HOSTH PROCS
-URL[direct]="http://127.0.0.1:$P_UPSTREAM/";  PROCS[direct]=""
-URL[nginx]="http://127.0.0.1:$P_NGINX/";      PROCS[nginx]="nginx:$PID_NGINX"
-URL[haproxy]="http://127.0.0.1:$P_HAPROXY/";  PROCS[haproxy]="haproxy:$PID_HAPROXY"
-URL[sidecar]="http://127.0.0.1:$P_SRV_IN/";   PROCS[sidecar]="server-sidecar:$PID_SRV"
-URL[pair]="http://127.0.0.1:$P_CLI_OUT/";     PROCS[pair]="client-sidecar:$PID_CLI server-sidecar:$PID_SRV"; HOSTH[pair]="echo"
+URL[direct]="http://127.0.0.1:$P_UPSTREAM$BENCH_PATH"; PROCS[direct]=""
+URL[nginx]="http://127.0.0.1:$P_NGINX$BENCH_PATH"; PROCS[nginx]="nginx:$PID_NGINX"
+URL[haproxy]="http://127.0.0.1:$P_HAPROXY$BENCH_PATH"; PROCS[haproxy]="haproxy:$PID_HAPROXY"
+URL[sidecar]="http://127.0.0.1:$P_SRV_IN$BENCH_PATH"; PROCS[sidecar]="server-sidecar:$PID_SRV"
+URL[pair]="http://127.0.0.1:$P_CLI_OUT$BENCH_PATH"; PROCS[pair]="client-sidecar:$PID_CLI server-sidecar:$PID_SRV"; HOSTH[pair]="echo"
 TOPOS=(direct nginx haproxy sidecar pair)
+if [[ "$MTLS" == 1 ]]; then
+  URL[pair+mtls]="http://127.0.0.1:$P_MCLI_OUT$BENCH_PATH"; PROCS[pair+mtls]="client-sidecar:$PID_MCLI server-sidecar:$PID_MSRV"; HOSTH[pair+mtls]="echo-mtls"
+fi
 
 declare -A R  # results: R[topo,metric]
 
@@ -253,8 +333,15 @@ record_cpu() { # topo tag before after requests
   R[$t,$tag,cpu,proxies]=$(awk -v d="$total" -v hz="$HZ" -v n="$n" 'BEGIN{ if (n>0) printf "%.1f", d/hz*1e6/n; else print "n/a" }')
 }
 
+# After a measurement with failures: one request's status and x-mesh-reason, so the table's errors have a cause.
+sample_failure() { # topo
+  local host=${HOSTH[$1]:-}
+  echo "    sample after failures: $(curl -s -o /dev/null -D - ${host:+-H "Host: $host"} "${URL[$1]}" | grep -iE '^HTTP/|^x-mesh-reason' | tr -d '\r' | tr '\n' ' ')"
+}
+
 run_wrk() { # topo
-  local t=$1 host=${HOSTH[$t]:-}
+  # Two statements: in `local t=$1 host=${HOSTH[$t]}` the $t would be expanded before t is set (the caller's t).
+  local t=$1; local host=${HOSTH[$1]:-}
   log "$t: warm-up ${WARMUP}s"
   wrk -t1 -c32 -d"${WARMUP}s" ${host:+-H "Host: $host"} "${URL[$t]}" >/dev/null
   log "$t: wrk -t1 -c32 -d${DURATION}s"
@@ -270,6 +357,7 @@ run_wrk() { # topo
   errs=$(echo "$out" | awk '/Non-2xx|Socket errors/{s=s $0 "; "} END{print s}')
   R[$t,sat,rps]=$rps
   R[$t,sat,err]=${errs:-none}
+  [[ -z "$errs" ]] || sample_failure "$t"
   for p in 50 90 99; do
     R[$t,sat,p$p]=$(to_us "$(echo "$out" | awk -v p="$p%" '$1==p{print $2}')")
   done
@@ -277,7 +365,7 @@ run_wrk() { # topo
 }
 
 run_hey() { # topo rate
-  local t=$1 rate=$2 host=${HOSTH[$t]:-} c q
+  local t=$1 rate=$2 c q; local host=${HOSTH[$1]:-}
   c=$((rate / 100)); ((c < 1)) && c=1; q=$((rate / c))
   log "$t: hey -c $c -q $q -z ${DURATION}s (target $rate rps)"
   local b a out
@@ -292,21 +380,23 @@ run_hey() { # topo rate
   ok=$(echo "$out" | awk '/^[[:space:]]*\[200\][[:space:]]+[0-9]+ responses/{print $2}')
   R[$t,$rate,rps]=$(echo "$out" | awk '/Requests\/sec/{printf "%.0f", $2}')
   R[$t,$rate,non200]=$((n - ${ok:-0}))
+  ((R[$t,$rate,non200] == 0)) || sample_failure "$t"
   for p in 50 90 99; do
     R[$t,$rate,p$p]=$(echo "$out" | awk -v p="$p%" '$1==p{printf "%.0f", $3*1e6}')
   done
   record_cpu "$t" "$rate" "$b" "$a" "$n"
 }
 
-# Idle cost: CPU each process burns in ${DURATION}s with no traffic (heartbeats, timers, GC).
-ib=(); for p in "$PID_NGINX" "$PID_HAPROXY" "$PID_SRV" "$PID_CLI" "$PID_UP"; do ib+=("$(cpu_ticks "$p")"); done
+# Idle cost: CPU each process burns in ${DURATION}s with no traffic (heartbeats, timers, GC, certificate renewal timers).
+IDLE_NAMES=(nginx haproxy server-sidecar client-sidecar upstream); IDLE_PIDS=("$PID_NGINX" "$PID_HAPROXY" "$PID_SRV" "$PID_CLI" "$PID_UP")
+if [[ "$MTLS" == 1 ]]; then IDLE_NAMES+=(mtls-server-sidecar mtls-client-sidecar); IDLE_PIDS+=("$PID_MSRV" "$PID_MCLI"); fi
+ib=(); for p in "${IDLE_PIDS[@]}"; do ib+=("$(cpu_ticks "$p")"); done
 sleep "$DURATION"
-i=0; echo "--- idle for ${DURATION}s (before any load)"
-for name in nginx haproxy server-sidecar client-sidecar upstream; do
-  p=$(echo "$PID_NGINX $PID_HAPROXY $PID_SRV $PID_CLI $PID_UP" | cut -d' ' -f$((i + 1)))
-  R[idle,$name]=$(awk -v d="$(( $(cpu_ticks "$p") - ib[i] ))" -v hz="$HZ" -v s="$DURATION" 'BEGIN{printf "%.1f", d/hz*1000/s}')
+echo "--- idle for ${DURATION}s (before any load)"
+for i in "${!IDLE_NAMES[@]}"; do
+  name=${IDLE_NAMES[i]}
+  R[idle,$name]=$(awk -v d="$(( $(cpu_ticks "${IDLE_PIDS[i]}") - ib[i] ))" -v hz="$HZ" -v s="$DURATION" 'BEGIN{printf "%.1f", d/hz*1000/s}')
   echo "    $name: ${R[idle,$name]} ms CPU per second idle"
-  i=$((i + 1))
 done
 echo
 
@@ -317,6 +407,7 @@ run_topology() {
   echo
 }
 for t in "${TOPOS[@]}"; do run_topology "$t"; done
+
 
 if [[ "$RESILIENCE" == 1 ]]; then
   # Same processes, same run: configure retries, timeouts, outlier detection and pool limits for echo, wait until
@@ -344,13 +435,8 @@ spec:
       http: {http1MaxPendingRequests: 10000, http2MaxRequests: 10000, maxRetries: 100}
     outlierDetection: {consecutive5xxErrors: 5, interval: 10s, baseEjectionTime: 30s, maxEjectionPercent: 100}
 EOF
-  before=$(curl -s "http://127.0.0.1:$P_CLI_ADMIN/ready")
   log "applying retries + timeout + outlier detection + pool limits for echo"
-  dotnet "$MESHCTL_DLL" --server "$CP" apply -f "$WORK/resilience.yaml" >&2
-  for _ in $(seq 300); do
-    [[ "$(curl -s "http://127.0.0.1:$P_CLI_ADMIN/ready")" != "$before" ]] && break
-    sleep 0.1
-  done
+  apply_and_wait apply "$WORK/resilience.yaml" "$P_CLI_ADMIN"
   curl -s "http://127.0.0.1:$P_CLI_ADMIN/config_dump" | grep -q '"outlierDetection"' \
     || { echo "client sidecar never applied the resilience config" >&2; exit 1; }
   URL[pair+res]="${URL[pair]}"; PROCS[pair+res]="${PROCS[pair]}"; HOSTH[pair+res]="echo"
@@ -359,12 +445,7 @@ EOF
 
   # The bare pair once more, after deleting the resilience config: brackets pair+res so JIT warm-up and drift
   # over the run are visible instead of being read as a resilience effect.
-  before=$(curl -s "http://127.0.0.1:$P_CLI_ADMIN/ready")
-  dotnet "$MESHCTL_DLL" --server "$CP" delete -f "$WORK/resilience.yaml" >&2
-  for _ in $(seq 300); do
-    [[ "$(curl -s "http://127.0.0.1:$P_CLI_ADMIN/ready")" != "$before" ]] && break
-    sleep 0.1
-  done
+  apply_and_wait delete "$WORK/resilience.yaml" "$P_CLI_ADMIN"
   ! curl -s "http://127.0.0.1:$P_CLI_ADMIN/config_dump" | grep -q '"outlierDetection"' \
     || { echo "client sidecar still has the resilience config" >&2; exit 1; }
   URL[pair-again]="${URL[pair]}"; PROCS[pair-again]="${PROCS[pair]}"; HOSTH[pair-again]="echo"
@@ -372,11 +453,50 @@ EOF
   run_topology "pair-again"
 fi
 
+if [[ "$MTLS" == 1 ]]; then
+  # The mTLS pair last, right after pair-again: the plaintext pair's figures bracket drift before it.
+  TOPOS+=("pair+mtls")
+  run_topology "pair+mtls"
+
+  # Same processes, same run: an AuthorizationPolicy on the mTLS server that allows only the client's principal,
+  # GET/HEAD, on /api/v1/*. Measured only once another path is denied (403) and the measured one still answers 200.
+  cat >"$WORK/authz.yaml" <<EOF
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: echo-mtls-allow, namespace: default}
+spec:
+  selector: {matchLabels: {app: echo-mtls}}
+  action: ALLOW
+  rules:
+  - from:
+    - source: {principals: ["cluster.local/ns/default/sa/bench-client"]}
+    to:
+    - operation: {methods: ["GET", "HEAD"], paths: ["/api/v1/*"]}
+EOF
+  log "applying an AuthorizationPolicy on echo-mtls (ALLOW bench-client, GET/HEAD, /api/v1/*)"
+  apply_and_wait apply "$WORK/authz.yaml" "$P_MSRV_ADMIN"
+  for _ in $(seq 300); do
+    [[ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: echo-mtls' "http://127.0.0.1:$P_MCLI_OUT/xfcc")" == 403 ]] && break
+    sleep 0.1
+  done
+  denied=$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: echo-mtls' "http://127.0.0.1:$P_MCLI_OUT/xfcc")
+  denied_method=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE -H 'Host: echo-mtls' "http://127.0.0.1:$P_MCLI_OUT$BENCH_PATH")
+  allowed=$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: echo-mtls' "http://127.0.0.1:$P_MCLI_OUT$BENCH_PATH")
+  [[ "$denied" == 403 && "$denied_method" == 403 && "$allowed" == 200 ]] \
+    || { echo "the AuthorizationPolicy is not in force: /xfcc $denied, DELETE $denied_method (want 403), GET $BENCH_PATH $allowed (want 200)" >&2; exit 1; }
+  expect_plaintext_refused
+  log "authz check: other path 403, DELETE 403, GET $BENCH_PATH 200; plaintext still refused"
+  URL[pair+mtls+authz]="${URL[pair+mtls]}"; PROCS[pair+mtls+authz]="${PROCS[pair+mtls]}"; HOSTH[pair+mtls+authz]="echo-mtls"
+  TOPOS+=("pair+mtls+authz")
+  run_topology "pair+mtls+authz"
+fi
+
 echo "loadavg after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "RSS after the run: nginx proxy $(( $(rss_kib "$PID_NGINX") / 1024 )) MiB (master+worker), haproxy $(( $(rss_kib "$PID_HAPROXY") / 1024 )) MiB," \
   "server sidecar $(( $(rss_kib "$PID_SRV") / 1024 )) MiB, client sidecar $(( $(rss_kib "$PID_CLI") / 1024 )) MiB, control plane $(( $(rss_kib "$PID_SILO") / 1024 )) MiB"
 R[rss,nginx]=$(( $(rss_kib "$PID_NGINX") / 1024 )); R[rss,haproxy]=$(( $(rss_kib "$PID_HAPROXY") / 1024 ))
 R[rss,srv]=$(( $(rss_kib "$PID_SRV") / 1024 )); R[rss,cli]=$(( $(rss_kib "$PID_CLI") / 1024 ))
+if [[ "$MTLS" == 1 ]]; then R[rss,msrv]=$(( $(rss_kib "$PID_MSRV") / 1024 )); R[rss,mcli]=$(( $(rss_kib "$PID_MCLI") / 1024 )); fi
 echo
 
 # ---------------------------------------------------------------- tables
@@ -418,5 +538,34 @@ echo "| nginx proxy (master + 1 worker) | ${R[rss,nginx]} | ${R[idle,nginx]} |"
 echo "| haproxy (nbthread 1) | ${R[rss,haproxy]} | ${R[idle,haproxy]} |"
 echo "| server sidecar (echo) | ${R[rss,srv]} | ${R[idle,server-sidecar]} |"
 echo "| client sidecar | ${R[rss,cli]} | ${R[idle,client-sidecar]} |"
+if [[ "$MTLS" == 1 ]]; then
+  echo "| mTLS server sidecar (echo-mtls, certificate, STRICT, policy) | ${R[rss,msrv]} | ${R[idle,mtls-server-sidecar]} |"
+  echo "| mTLS client sidecar (client-mtls, certificate) | ${R[rss,mcli]} | ${R[idle,mtls-client-sidecar]} |"
+fi
+echo
+
+if [[ "$MTLS" == 1 ]]; then
+  # The figure issue 5 asks for: what mTLS, then mTLS plus authorization, add over the plaintext pair, same run.
+  echo "## mTLS and authorization on the sidecar pair, over the plaintext pair (same run)"
+  echo
+  echo "| measurement | topology | p50 µs | p90 µs | p99 µs | p50 over pair | p90 over pair | p99 over pair | proxy CPU µs/req | CPU over pair |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for tag in sat $RATES; do
+    label=$([[ $tag == sat ]] && echo "saturation (wrk -c32)" || echo "$tag rps (hey)")
+    for t in pair pair+mtls pair+mtls+authz; do
+      echo "| $label | $t | ${R[$t,$tag,p50]} | ${R[$t,$tag,p90]} | ${R[$t,$tag,p99]} | $(diff_us "${R[$t,$tag,p50]}" "${R[pair,$tag,p50]}") | $(diff_us "${R[$t,$tag,p90]}" "${R[pair,$tag,p90]}") | $(diff_us "${R[$t,$tag,p99]}" "${R[pair,$tag,p99]}") | ${R[$t,$tag,cpu,proxies]} | $(awk -v a="${R[$t,$tag,cpu,proxies]}" -v b="${R[pair,$tag,cpu,proxies]}" 'BEGIN{printf "%+.1f", a-b}') |"
+    done
+  done
+  echo
+fi
+echo
+# Warnings the sidecars logged during the run (a refused handshake, a rejected config, ...): part of the record.
+echo "## Sidecar warnings during the run"
+echo
+for f in "$WORK"/sc-*.log; do
+  n=$(grep -c -E ' (warn|fail|crit):' "$f" || true)
+  echo "- $(basename "$f" .log): $n"
+  { grep -E ' (warn|fail|crit):' "$f" || true; } | cut -d' ' -f2- | sed -E 's/[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+:[0-9]+/ADDR/g' | sort | uniq -c | sort -rn | head -5 | sed 's/^/    /'
+done
 echo
 log "done; stopping everything started here"

@@ -4,8 +4,10 @@
 # of each workload, applies the seeds' header routing and canary split, then drives traffic and shows the
 # live result until Ctrl+C. Stops everything it started on exit.
 #
-# Without a terminal (CI, pipes) it runs the traffic for DEMO_SECONDS (default 10) and exits.
+# Without a terminal (CI, pipes) it runs the traffic for DEMO_WARMUP (default 15, not counted) + DEMO_SECONDS
+# (default 10) and exits.
 # Ports: control plane 15010 (gRPC) / 15014 (HTTP); workloads from DEMO_PORT_BASE (default 16000).
+# DEMO_MTLS=0 starts the sidecars without bootstrap tokens: no certificates, plaintext between sidecars (for A/B).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -61,9 +63,13 @@ start_workload() {
   # Identity: a bootstrap token for the workload's service account; the sidecar makes its key, gets its SPIFFE
   # certificate from the control plane's CA and speaks mTLS to the other sidecars (auto mTLS).
   mkdir -p "$DATA_DIR/sidecars"
-  meshctl token create --namespace default --service-account "$service" >"$DATA_DIR/sidecars/$name.token"
+  local token_flag=()
+  if [ "${DEMO_MTLS:-1}" != 0 ]; then
+    meshctl token create --namespace default --service-account "$service" >"$DATA_DIR/sidecars/$name.token"
+    token_flag=(--token-file "$DATA_DIR/sidecars/$name.token")
+  fi
   dotnet "src/Runtime.Sidecar/bin/$out/Runtime.Sidecar.dll" --service "$service" --label "app=$service" --label "version=$version" \
-    --service-account "$service" --token-file "$DATA_DIR/sidecars/$name.token" \
+    --service-account "$service" "${token_flag[@]}" \
     --control-plane "http://127.0.0.1:$GRPC_PORT" --instance "$name" "${app_flag[@]}" \
     --inbound-port "$inbound" --outbound-port "$outbound" --admin-port "$admin" \
     --data-dir "$DATA_DIR/sidecars/$name" --log-level warning >"$LOGS/$name.log" 2>&1 &
@@ -96,6 +102,8 @@ if [ -t 1 ]; then
   sleep 3
   dotnet "samples/Bookinfo/bin/$out/Bookinfo.dll" traffic --proxy "$traffic_proxy" || true
 else
-  echo "==> driving traffic for ${DEMO_SECONDS:-10}s (no terminal: a summary at the end)"
-  dotnet "samples/Bookinfo/bin/$out/Bookinfo.dll" traffic --proxy "$traffic_proxy" --seconds "${DEMO_SECONDS:-10}"
+  # The summary shows the warm mesh: the first DEMO_WARMUP seconds after start-up (JIT, connection pools, each
+  # process's first TLS handshakes) are tens of ms slower and are reported on a line of their own.
+  echo "==> driving traffic for ${DEMO_WARMUP:-15}s of warm-up, then ${DEMO_SECONDS:-10}s (no terminal: a summary at the end)"
+  dotnet "samples/Bookinfo/bin/$out/Bookinfo.dll" traffic --proxy "$traffic_proxy" --seconds "${DEMO_SECONDS:-10}" --warmup "${DEMO_WARMUP:-15}"
 fi

@@ -7,14 +7,17 @@ namespace Bookinfo;
 
 /// <summary>
 /// Calls productpage through a sidecar with a few concurrent users (one of them "jason") and redraws, every
-/// second, which reviews version answered, the error rate and latency over the last five seconds.
+/// second, which reviews version answered, the error rate and latency over the last five seconds. The first
+/// <c>warmup</c> seconds drive traffic without counting it: freshly started processes (JIT, growing connection
+/// pools, each process's first TLS handshakes) answer tens of milliseconds slower for several seconds, which a short
+/// run would otherwise report as the mesh's latency. They are summarised on a line of their own.
 /// </summary>
 internal static class TrafficDriver
 {
     private const int Users = 4;
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(5);
 
-    public static async Task<int> RunAsync(Uri proxy, int seconds)
+    public static async Task<int> RunAsync(Uri proxy, int seconds, int warmup)
     {
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
@@ -24,12 +27,13 @@ internal static class TrafficDriver
         };
         if (seconds > 0)
         {
-            stop.CancelAfter(TimeSpan.FromSeconds(seconds));
+            stop.CancelAfter(TimeSpan.FromSeconds(seconds + warmup));
         }
 
         using var client = new HttpClient(new HttpClientHandler { Proxy = new System.Net.WebProxy(proxy), UseProxy = true }) { Timeout = TimeSpan.FromSeconds(10) };
         var samples = new Queue<Sample>();
-        var workers = Enumerable.Range(0, Users).Select(i => DriveAsync(client, i == 0 ? "jason" : null, samples, stop.Token)).ToList();
+        var warm = new WarmUp(TimeSpan.FromSeconds(warmup));
+        var workers = Enumerable.Range(0, Users).Select(i => DriveAsync(client, i == 0 ? "jason" : null, samples, warm, stop.Token)).ToList();
         var interactive = !Console.IsOutputRedirected;
         try
         {
@@ -38,7 +42,7 @@ internal static class TrafficDriver
                 await Task.Delay(1000, stop.Token);
                 if (interactive)
                 {
-                    Draw(samples, interactive);
+                    Draw(samples, warm, interactive);
                 }
             }
         }
@@ -47,11 +51,11 @@ internal static class TrafficDriver
         }
 
         await Task.WhenAll(workers);
-        Draw(samples, interactive: false);
+        Draw(samples, warm, interactive: false);
         return 0;
     }
 
-    private static async Task DriveAsync(HttpClient client, string? user, Queue<Sample> samples, CancellationToken cancellationToken)
+    private static async Task DriveAsync(HttpClient client, string? user, Queue<Sample> samples, WarmUp warm, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -78,9 +82,16 @@ internal static class TrafficDriver
                 version = "error " + ex.HttpRequestError;
             }
 
+            var milliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            if (warm.Absorb(milliseconds))
+            {
+                await Task.Delay(20, CancellationToken.None);
+                continue;
+            }
+
             lock (samples)
             {
-                samples.Enqueue(new Sample(DateTime.UtcNow, version, user is not null, Stopwatch.GetElapsedTime(started).TotalMilliseconds));
+                samples.Enqueue(new Sample(DateTime.UtcNow, version, user is not null, milliseconds));
                 while (samples.Count > 0 && DateTime.UtcNow - samples.Peek().At > Window)
                 {
                     samples.Dequeue();
@@ -91,7 +102,7 @@ internal static class TrafficDriver
         }
     }
 
-    private static void Draw(Queue<Sample> samples, bool interactive)
+    private static void Draw(Queue<Sample> samples, WarmUp warm, bool interactive)
     {
         Sample[] window;
         lock (samples)
@@ -107,6 +118,11 @@ internal static class TrafficDriver
 
         var hint = interactive ? "; Ctrl+C to stop" : "";
         text.AppendLine(CultureInfo.InvariantCulture, $"productpage -> reviews, last {Window.TotalSeconds:0}s ({window.Length} requests{hint})");
+        if (warm.Summary() is { } warmUp)
+        {
+            text.AppendLine(warmUp);
+        }
+
         foreach (var (title, group) in new[] { ("everyone else", window.Where(s => !s.Jason).ToArray()), ("end-user: jason", window.Where(s => s.Jason).ToArray()) })
         {
             text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"  {title}");
@@ -128,4 +144,45 @@ internal static class TrafficDriver
     private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
     private sealed record Sample(DateTime At, string Version, bool Jason, double Milliseconds);
+
+    /// <summary>The first seconds of traffic: counted apart, so the window shows the mesh once it is warm.</summary>
+    private sealed class WarmUp(TimeSpan length)
+    {
+        private readonly long _started = Stopwatch.GetTimestamp();
+        private readonly List<double> _latencies = [];
+
+        /// <summary>Records a response that arrived during the warm-up (true) or tells that the warm-up is over (false).</summary>
+        public bool Absorb(double milliseconds)
+        {
+            if (Stopwatch.GetElapsedTime(_started) >= length)
+            {
+                return false;
+            }
+
+            lock (_latencies)
+            {
+                _latencies.Add(milliseconds);
+            }
+
+            return true;
+        }
+
+        public string? Summary()
+        {
+            double[] sorted;
+            double first;
+            lock (_latencies)
+            {
+                if (_latencies.Count == 0)
+                {
+                    return null;
+                }
+
+                first = _latencies[0];
+                sorted = [.. _latencies.Order()];
+            }
+
+            return string.Create(CultureInfo.InvariantCulture, $"  warm-up, first {length.TotalSeconds:0}s not counted: {sorted.Length} requests, first answer {first:0} ms, p50 {Percentile(sorted, 0.5):0.0} ms");
+        }
+    }
 }

@@ -24,6 +24,9 @@ internal sealed class MtlsMesh : IAsyncDisposable
 
     public static async Task<MtlsMesh> StartAsync() => new(await MeshHarness.StartAsync());
 
+    /// <summary>A mesh whose control plane (and so CA) the caller runs, e.g. to give it a short certificate TTL or stop it.</summary>
+    public static MtlsMesh Over(Uri controlPlane) => new(MeshHarness.Detached(controlPlane));
+
     /// <summary>
     /// An app answering "<paramref name="name"/> xfcc=&lt;the XFCC it received, or nothing&gt;", over HTTP/1.1 or
     /// (<paramref name="version"/> 2.0) h2c, as the inbound sidecar forwards with the caller's protocol.
@@ -38,7 +41,17 @@ internal sealed class MtlsMesh : IAsyncDisposable
     }
 
     /// <summary>A sidecar for <paramref name="service"/> running as <paramref name="serviceAccount"/>, with <paramref name="certificates"/> (null: none).</summary>
-    public async Task<RunningSidecar> StartSidecarAsync(string service, TestServer? app, string serviceAccount, TlsTestCa.Source? certificates, params string[] labels)
+    public Task<RunningSidecar> StartSidecarAsync(string service, TestServer? app, string serviceAccount, TlsTestCa.Source? certificates, params string[] labels) =>
+        StartSidecarAsync(service, app, serviceAccount, certificates, token: null, labels);
+
+    /// <summary>
+    /// A sidecar for <paramref name="service"/> running as <paramref name="serviceAccount"/> that gets its certificate
+    /// from the control plane's CA with the bootstrap <paramref name="token"/> and renews it there.
+    /// </summary>
+    public Task<RunningSidecar> StartSidecarWithTokenAsync(string service, TestServer? app, string serviceAccount, string token, params string[] labels) =>
+        StartSidecarAsync(service, app, serviceAccount, certificates: null, token, labels);
+
+    private async Task<RunningSidecar> StartSidecarAsync(string service, TestServer? app, string serviceAccount, TlsTestCa.Source? certificates, string? token, string[] labels)
     {
         var options = new SidecarOptions
         {
@@ -51,6 +64,7 @@ internal sealed class MtlsMesh : IAsyncDisposable
             DataDir = Path.Combine(_root, service + "-" + Guid.NewGuid().ToString("N")[..8]),
             LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
             CertificateSource = certificates,
+            Token = token,
         };
         options.ControlPlanes.Add(Harness.ControlPlane);
         foreach (var label in labels)
