@@ -9,7 +9,8 @@ namespace Runtime.Silo.Ca;
 
 /// <summary>
 /// <c>runtime.mesh.v1.CertificateService</c>: maps wire messages to <see cref="CertificateAuthority"/> calls and
-/// refusals to gRPC statuses (INVALID_ARGUMENT, UNAUTHENTICATED, PERMISSION_DENIED, FAILED_PRECONDITION). Root
+/// refusals to gRPC statuses (INVALID_ARGUMENT, UNAUTHENTICATED, PERMISSION_DENIED, FAILED_PRECONDITION). Token
+/// creation and root rotation are refused to callers on other hosts (<see cref="CaAdministration"/>). Root
 /// rotation progress is measured over the proxies connected to this replica (<paramref name="registry"/>).
 /// </summary>
 internal sealed class CertificateApi(CaStartup ca, ProxyRegistry registry)
@@ -29,6 +30,7 @@ internal sealed class CertificateApi(CaStartup ca, ProxyRegistry registry)
 
     private Task<V1.CreateTokenResponse> CreateTokenAsync(V1.CreateTokenRequest request, GrpcCallContext context)
     {
+        CaAdministration.Require(context.HttpContext, "creating a bootstrap token");
         if (request.TtlSeconds < 0)
         {
             throw new GrpcException(GrpcStatusCode.InvalidArgument, $"ttl_seconds {request.TtlSeconds} is negative; use 0 for the default (24h)");
@@ -75,6 +77,7 @@ internal sealed class CertificateApi(CaStartup ca, ProxyRegistry registry)
 
     private Task<V1.CaStatus> RotateRootAsync(V1.RotateRootRequest request, GrpcCallContext context)
     {
+        CaAdministration.Require(context.HttpContext, "rotating the root");
         var step = request.Step switch
         {
             V1.RootRotationStep.Prepare => RotationStep.Prepare,
