@@ -149,6 +149,7 @@ public static class DiscoveryMessages
                 ProxyId = e.ProxyId,
                 ServiceAccount = e.ServiceAccount,
                 Instance = e.Instance,
+                MtlsDisabled = e.MtlsDisabled,
             };
             foreach (var (key, value) in e.Labels)
             {
@@ -180,6 +181,7 @@ public static class DiscoveryMessages
             ProxyId = e.ProxyId,
             ServiceAccount = e.ServiceAccount.Length > 0 ? e.ServiceAccount : "default",
             Instance = e.Instance,
+            MtlsDisabled = e.MtlsDisabled,
         })],
     };
 }

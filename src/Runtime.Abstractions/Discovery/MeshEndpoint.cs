@@ -23,4 +23,10 @@ public sealed record MeshEndpoint
 
     /// <summary>A readable instance name, such as <c>reviews-v2-1</c>.</summary>
     public string Instance { get; init; } = "";
+
+    /// <summary>
+    /// The workload's PeerAuthentication resolves to DISABLE for its port, so auto mTLS sends it plaintext (a
+    /// DestinationRule <c>tls</c> still decides explicitly). False for ServiceEntry endpoints.
+    /// </summary>
+    public bool MtlsDisabled { get; init; }
 }

@@ -54,11 +54,15 @@ internal static class TlsCheckEvaluator
                     .Select(g => (g.Key.Mode, g.Key.Source, Instances: Instances(g.Select(s => s.Workload)), Certificate: Weakest(g.Select(s => s.Certificate))));
                 foreach (var server in serverGroups)
                 {
-                    var (status, reason) = Judge(server.Mode, server.Source, server.Certificate, client.Origination, client.Shown, client.Rule);
+                    // Auto mTLS sends plaintext to endpoints whose PeerAuthentication is DISABLE (as the control plane marks them).
+                    var (shown, origination) = client.Rule is null && client.Origination == ClientOrigination.MeshMtls && server.Mode == MutualTlsMode.Disable
+                        ? ("DISABLE (auto: server DISABLE)", ClientOrigination.Plaintext)
+                        : (client.Shown, client.Origination);
+                    var (status, reason) = Judge(server.Mode, server.Source, server.Certificate, origination, shown, client.Rule);
                     rows.Add(new TlsCheckRow(
                         host, servers.Key.Port, status,
                         server.Mode, server.Source, server.Instances, server.Certificate,
-                        client.Shown, client.Origination, client.Rule, client.Instances, client.Certificate,
+                        shown, origination, client.Rule, client.Instances, client.Certificate,
                         reason));
                 }
             }

@@ -13,7 +13,8 @@ namespace Runtime.Sidecar.Security;
 
 /// <summary>
 /// Outbound auto mTLS: decides per request whether the hop to an endpoint originates TLS, and with what. A
-/// registered sidecar endpoint gets mesh mTLS (unless a DestinationRule says <c>tls.mode: DISABLE</c>) once this
+/// registered sidecar endpoint gets mesh mTLS (unless a DestinationRule says <c>tls.mode: DISABLE</c>, or the endpoint's
+/// PeerAuthentication resolves to DISABLE, as Istio's auto mTLS does) once this
 /// sidecar has a certificate; <c>ISTIO_MUTUAL</c> forces it. The workload certificate is read at each handshake,
 /// the server is verified by <see cref="TlsPeerVerifier"/> and must be one of the identities allowed to serve the
 /// service (secure naming): the service accounts of the service's registered endpoints, in its namespace.
@@ -55,8 +56,9 @@ internal sealed partial class TlsOrigination(TlsPeerVerifier? verifier, ILogger<
             case ClientTlsMode.IstioMutual when verifier?.Source.Current is null:
                 // Asked for mesh mTLS without a mesh identity: fail the connection rather than fall back to plaintext.
                 return _byCluster.GetValue(cluster, c => Unusable($"DestinationRule for {c.Key.Host} asks for ISTIO_MUTUAL, but this sidecar has no workload certificate"));
-            case null when verifier?.Source.Current is null || endpoint.ProxyId.Length == 0:
-                // Auto mTLS: only towards sidecars (registered endpoints), and only once this sidecar has a certificate.
+            case null when verifier?.Source.Current is null || endpoint.ProxyId.Length == 0 || endpoint.MtlsDisabled:
+                // Auto mTLS: only towards sidecars (registered endpoints) whose PeerAuthentication does not DISABLE
+                // mTLS, and only once this sidecar has a certificate.
                 return null;
             default:
                 return _byCluster.GetValue(cluster, c => Create(verifier!, c, AllowedIdentities(state.Snapshot, c)));

@@ -1,5 +1,6 @@
 using Runtime.Abstractions.Discovery;
 using Runtime.Abstractions.Resources;
+using Runtime.Abstractions.Security;
 
 namespace Runtime.Silo.Discovery;
 
@@ -20,7 +21,7 @@ internal sealed class SnapshotBuilder
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(proxies);
         _config = config;
-        _registered = RegisteredServices(proxies);
+        _registered = RegisteredServices(proxies, [.. config.Resources.Values.Select(r => r.Resource).Where(r => r.Kind == MeshKinds.PeerAuthentication.Kind)]);
         _trust = trust;
     }
 
@@ -67,8 +68,11 @@ internal sealed class SnapshotBuilder
         return content;
     }
 
-    /// <summary>One service per (service, namespace) of the registrations, every instance an endpoint.</summary>
-    private static List<MeshService> RegisteredServices(IReadOnlyList<RegisteredProxy> proxies) =>
+    /// <summary>
+    /// One service per (service, namespace) of the registrations, every instance an endpoint, marked when its
+    /// PeerAuthentication (from <paramref name="peerAuthentications"/>) disables mTLS on its app port.
+    /// </summary>
+    private static List<MeshService> RegisteredServices(IReadOnlyList<RegisteredProxy> proxies, IReadOnlyList<MeshResource> peerAuthentications) =>
     [
         .. proxies
             .GroupBy(p => (p.Identity.Service, p.Identity.Namespace))
@@ -86,6 +90,8 @@ internal sealed class SnapshotBuilder
                     ProxyId = p.Id,
                     ServiceAccount = p.Identity.ServiceAccount,
                     Instance = p.Identity.Instance,
+                    MtlsDisabled = peerAuthentications.Count > 0 && PeerAuthenticationPolicy.Resolve(
+                        peerAuthentications, p.Identity.Namespace, p.Identity.Labels, p.Identity.AppPort > 0 ? p.Identity.AppPort : null).Mode == MutualTlsMode.Disable,
                 })],
             }),
     ];

@@ -91,6 +91,7 @@ internal static class SnapshotVersion
             writer.WriteString("proxyId", endpoint.ProxyId);
             writer.WriteString("serviceAccount", endpoint.ServiceAccount);
             writer.WriteString("instance", endpoint.Instance);
+            writer.WriteBoolean("mtlsDisabled", endpoint.MtlsDisabled);
             writer.WriteEndObject();
         }
 

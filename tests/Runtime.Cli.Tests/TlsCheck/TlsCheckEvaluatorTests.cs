@@ -78,12 +78,11 @@ public sealed class TlsCheckEvaluatorTests
     }
 
     [Fact]
-    public void Evaluate_DisabledServerUnderAutoMtls_ConflictBecauseClientsStillOriginateTls()
+    public void Evaluate_DisabledServerUnderAutoMtls_ClientsSendPlaintext()
     {
         var row = Assert.Single(Reviews([Peer("bookinfo", "default", """{"mtls":{"mode":"DISABLE"}}""")]));
 
-        Assert.Equal(TlsCheckStatus.Conflict, row.Status);
-        Assert.Contains("offers no TLS", row.Reason, StringComparison.Ordinal);
+        Assert.Equal((TlsCheckStatus.Ok, "DISABLE (auto: server DISABLE)", ClientOrigination.Plaintext), (row.Status, row.Client, row.Origination));
 
         var fixedByRule = Assert.Single(Reviews(
         [

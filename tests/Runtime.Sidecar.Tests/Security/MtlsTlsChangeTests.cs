@@ -182,6 +182,58 @@ public sealed class MtlsTlsChangeTests
         Assert.EndsWith($";URI={TlsTestCa.SpiffeId("productpage")}", copy, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Outbound_ServerPeerAuthenticationDisable_AutoMtlsSendsPlaintextUntilItIsLifted()
+    {
+        await using var mesh = await MtlsMesh.StartAsync();
+        var app = await mesh.StartAppAsync("reviews");
+        await mesh.StartSidecarAsync("reviews", app, "reviews", mesh.Ca.SourceFor(TlsTestCa.SpiffeId("reviews")), "app=reviews");
+        var productpage = await mesh.StartSidecarAsync("productpage", null, "productpage", mesh.Ca.SourceFor(TlsTestCa.SpiffeId("productpage")));
+        await MeshHarness.WaitForEndpointsAsync(productpage, ReviewsFqdn, 1);
+        var mtls = $"URI={TlsTestCa.SpiffeId("productpage")}";
+        Assert.Contains(mtls, await CallAsync(productpage), StringComparison.Ordinal);
+
+        await ApplyReviewsPeerAuthenticationAsync(mesh, "DISABLE");
+        var plain = await CallUntilAsync(productpage, body => !body.Contains(mtls, StringComparison.Ordinal));
+        var after = new[] { await CallAsync(productpage), await CallAsync(productpage) };
+
+        await ApplyReviewsPeerAuthenticationAsync(mesh, "STRICT");
+        var back = await CallUntilAsync(productpage, body => body.Contains(mtls, StringComparison.Ordinal));
+
+        // A DISABLE server offers no TLS: auto mTLS sends it plaintext (every request succeeding), and mTLS again once lifted.
+        Assert.Equal("reviews xfcc=", plain);
+        Assert.All(after, body => Assert.Equal("reviews xfcc=", body));
+        Assert.EndsWith($";{mtls}", back, StringComparison.Ordinal);
+    }
+
+    private static Task ApplyReviewsPeerAuthenticationAsync(MtlsMesh mesh, string mode) => mesh.Harness.ApplyAsync($$"""
+        apiVersion: security.istio.io/v1beta1
+        kind: PeerAuthentication
+        metadata:
+          name: reviews-mode
+        spec:
+          selector:
+            matchLabels: { app: reviews }
+          mtls:
+            mode: {{mode}}
+        """);
+
+    // Every call must succeed; the config push that changes the mode arrives at some point within the bound.
+    private static async Task<string> CallUntilAsync(RunningSidecar client, Func<string, bool> done)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            var body = await CallAsync(client);
+            if (done(body) || DateTime.UtcNow > deadline)
+            {
+                return body;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     private static async Task ApplyReviewsTlsAsync(MtlsMesh mesh, RunningSidecar client, string marker, string tls)
     {
         await mesh.Harness.ApplyAsync($$"""

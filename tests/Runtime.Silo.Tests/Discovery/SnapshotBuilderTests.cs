@@ -91,6 +91,23 @@ public sealed class SnapshotBuilderTests
     }
 
     [Fact]
+    public void Build_PeerAuthenticationDisable_MarksOnlyTheEndpointsItSelects()
+    {
+        var v1 = Proxy("reviews", "bookinfo", "10.0.1.1", instance: "reviews-v1", labels: new() { ["version"] = "v1" });
+        var v2 = Proxy("reviews", "bookinfo", "10.0.1.2", instance: "reviews-v2", labels: new() { ["version"] = "v2" });
+        var shop = Proxy("reviews", "shop", "10.0.2.1", instance: "reviews-shop");
+        var disableV1 = Make("v1-plain", """{"selector":{"matchLabels":{"version":"v1"}},"mtls":{"mode":"DISABLE"}}""", kind: "PeerAuthentication", ns: "bookinfo", resourceVersion: 2);
+        var strictMesh = Make("default", """{"mtls":{"mode":"STRICT"}}""", kind: "PeerAuthentication", ns: "mesh-system", resourceVersion: 3);
+
+        var before = new SnapshotBuilder(View(strictMesh), [InBookinfo, v1, v2, shop]).Build(InBookinfo, Now);
+        var after = new SnapshotBuilder(View(strictMesh, disableV1), [InBookinfo, v1, v2, shop]).Build(InBookinfo, Now);
+
+        Assert.DoesNotContain(before.Services.SelectMany(s => s.Endpoints), e => e.MtlsDisabled);
+        Assert.Equal(["reviews-v1"], after.Services.SelectMany(s => s.Endpoints).Where(e => e.MtlsDisabled).Select(e => e.Instance));
+        Assert.NotEqual(before.Version, after.Version);
+    }
+
+    [Fact]
     public void Build_ServiceEntry_AddsServicesWithPortsAndStaticEndpoints()
     {
         var config = View(
