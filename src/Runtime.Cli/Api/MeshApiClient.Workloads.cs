@@ -17,8 +17,6 @@ internal sealed partial class MeshApiClient
             p.Identity.ServiceAccount,
             p.Identity.Labels.ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal),
             p.Identity.AppPort > 0 ? p.Identity.AppPort : null,
-            p.Certificate is { SpiffeId.Length: > 0 } certificate
-                ? new ReportedCertificate(certificate.SpiffeId, certificate.NotAfter?.ToDateTimeOffset())
-                : null))];
+            ReportedCertificate.From(p.Certificate)))];
     }
 }

@@ -116,7 +116,8 @@ internal sealed partial class MeshApiClient : IDisposable
             p.LatestVersion,
             p.NackError,
             p.LastHeartbeat?.ToDateTimeOffset(),
-            p.ProxyVersion))];
+            p.ProxyVersion,
+            ReportedCertificate.From(p.Certificate)))];
     }
 
     /// <summary>For each resource: proxies that ACKed it at its current version / proxies that should hold it.</summary>

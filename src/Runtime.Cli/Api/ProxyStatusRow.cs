@@ -12,6 +12,8 @@ namespace Runtime.Cli.Api;
 /// <param name="NackError">Why it rejected a version since its last ACK.</param>
 /// <param name="LastHeartbeat">Last heartbeat (or end of its stream).</param>
 /// <param name="ProxyVersion">The sidecar's software version.</param>
+/// <param name="Certificate">The workload certificate from its heartbeats; null when it reports none (plaintext only).</param>
 internal sealed record ProxyStatusRow(
     string ProxyId, string Instance, string Service, string Namespace, string Address, string State,
-    string AckedVersion, string LatestVersion, string NackError, DateTimeOffset? LastHeartbeat, string ProxyVersion);
+    string AckedVersion, string LatestVersion, string NackError, DateTimeOffset? LastHeartbeat, string ProxyVersion,
+    ReportedCertificate? Certificate = null);

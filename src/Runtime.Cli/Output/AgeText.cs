@@ -5,6 +5,7 @@ namespace Runtime.Cli.Output;
 /// <summary>kubectl's compact ages: <c>45s</c>, <c>12m</c>, <c>5h</c>, <c>3d</c>.</summary>
 internal static class AgeText
 {
+    /// <summary>The time since <paramref name="since"/>; <c>&lt;unknown&gt;</c> when null.</summary>
     public static string Format(DateTimeOffset? since, DateTimeOffset now)
     {
         if (since is not { } start)
@@ -12,7 +13,12 @@ internal static class AgeText
             return "<unknown>";
         }
 
-        var age = now - start;
+        return Span(now - start);
+    }
+
+    /// <summary>A duration in the same compact form; negative durations count as zero.</summary>
+    public static string Span(TimeSpan age)
+    {
         if (age < TimeSpan.Zero)
         {
             age = TimeSpan.Zero;

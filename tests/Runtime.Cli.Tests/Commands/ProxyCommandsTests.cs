@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Runtime.Abstractions.Discovery;
+using Runtime.Cli.Api;
+using Runtime.Cli.Output;
 using Runtime.Cli.Tests.Testing;
 using static Runtime.Cli.Tests.Testing.FakeSidecar;
 
@@ -29,10 +31,29 @@ public sealed class ProxyCommandsTests
         var result = await plane.RunAsync("proxy-status");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Matches(@"^NAME\s+SERVICE\s+NAMESPACE\s+ADDRESS\s+STATE\s+VERSION\s+AGE$", result.OutputLines[0]);
-        Assert.Matches($@"^productpage-v1-1\s+productpage\s+bookinfo\s+10\.0\.0\.1:15006\s+SYNCED\s+{acked.Version}\s+\d+s$", result.OutputLines[1]);
-        Assert.Matches(@"^ratings-v1-1\s+ratings\s+bookinfo\s+10\.0\.0\.3:15006\s+DISCONNECTED\s+-\s+\d+s$", result.OutputLines[2]);
+        Assert.Matches(@"^NAME\s+SERVICE\s+NAMESPACE\s+ADDRESS\s+STATE\s+VERSION\s+AGE\s+CERTIFICATE$", result.OutputLines[0]);
+        Assert.Matches($@"^productpage-v1-1\s+productpage\s+bookinfo\s+10\.0\.0\.1:15006\s+SYNCED\s+{acked.Version}\s+\d+s\s+none$", result.OutputLines[1]);
+        Assert.Matches(@"^ratings-v1-1\s+ratings\s+bookinfo\s+10\.0\.0\.3:15006\s+DISCONNECTED\s+-\s+\d+s\s+none$", result.OutputLines[2]);
         Assert.Equal(3, result.OutputLines.Length);
+    }
+
+    [Theory]
+    [InlineData(null, "none")]
+    [InlineData(-1, "unknown expiry")]
+    [InlineData(23 * 3600 + 59, "expires in 23h")]
+    [InlineData(90, "expires in 90s")]
+    [InlineData(-300, "EXPIRED 5m ago")]
+    public void ProxyStatus_CertificateColumn_RemainingLifeOrWhyNone(int? secondsLeft, string expected)
+    {
+        var now = new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+        var certificate = secondsLeft switch
+        {
+            null => null,
+            -1 => new ReportedCertificate("spiffe://cluster.local/ns/a/sa/b", null),
+            { } seconds => new ReportedCertificate("spiffe://cluster.local/ns/a/sa/b", now.AddSeconds(seconds)),
+        };
+
+        Assert.Equal(expected, ProxyStatusTable.Certificate(certificate, now));
     }
 
     [Fact]
@@ -48,7 +69,7 @@ public sealed class ProxyCommandsTests
         var result = await plane.RunAsync("proxy-status", "-n", "bookinfo");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Matches($@"^productpage-v1-1\s+productpage\s+bookinfo\s+10\.0\.0\.1:15006\s+NACKED\s+{good.Version}\s+\d+s$", result.OutputLines[1]);
+        Assert.Matches($@"^productpage-v1-1\s+productpage\s+bookinfo\s+10\.0\.0\.1:15006\s+NACKED\s+{good.Version}\s+\d+s\s+none$", result.OutputLines[1]);
         Assert.Equal($"NACK of version {rejected.Version}: subset v1 of reviews has no endpoints", result.OutputLines[2]);
     }
 

@@ -63,7 +63,14 @@ internal sealed partial class InboundAuthorization(ProxyConfig config, SidecarOp
             return true;
         }
 
-        LogDenied(logger, context.Request.Method, context.Request.Path.Value ?? "", decision.Policy ?? "(none)", decision.RuleIndex, decision.Reason);
+        if (decision.Policy is { } policy)
+        {
+            LogDenied(logger, context.Request.Method, context.Request.Path.Value ?? "", policy, decision.RuleIndex, decision.Reason);
+        }
+        else
+        {
+            LogDeniedByNoMatch(logger, context.Request.Method, context.Request.Path.Value ?? "", decision.Reason);
+        }
         await WriteAsync(context, StatusCodes.Status403Forbidden, Reason, DeniedBody).ConfigureAwait(false);
         return false;
     }
@@ -110,6 +117,9 @@ internal sealed partial class InboundAuthorization(ProxyConfig config, SidecarOp
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "RBAC denied {Method} {Path}: policy {Policy} rule {Rule} ({Reason})")]
     private static partial void LogDenied(ILogger logger, string method, string path, string policy, int rule, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "RBAC denied {Method} {Path}: {Reason}")]
+    private static partial void LogDeniedByNoMatch(ILogger logger, string method, string path, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "RBAC audit: {Method} {Path} matched AUDIT policy {Policy} (allowed: {Allowed})")]
     private static partial void LogAudited(ILogger logger, string policy, string method, string path, bool allowed);
