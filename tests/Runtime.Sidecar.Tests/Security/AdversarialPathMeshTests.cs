@@ -195,12 +195,12 @@ public sealed partial class AdversarialPathMeshTests
 
     // A hand-written request (HttpClient would normalize the target or refuse the method); "Connection: close",
     // so the response is everything up to the end of the stream.
-    private static async Task<RawHttpResponse> SendAsync(Uri address, string method, string target, string host)
+    private static async Task<RawHttpResponse> SendAsync(Uri address, string method, string target, string host, string extraHeaders = "")
     {
         using var client = new System.Net.Sockets.TcpClient();
         await client.ConnectAsync(address.Host, address.Port).Within();
         var stream = client.GetStream();
-        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"{method} {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")).Within();
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"{method} {target} HTTP/1.1\r\nHost: {host}\r\n{extraHeaders}Connection: close\r\n\r\n")).Within();
         using var received = new MemoryStream();
         await stream.CopyToAsync(received).Within();
         var response = RawHttpResponse.Parse(System.Text.Encoding.UTF8.GetString(received.ToArray()));

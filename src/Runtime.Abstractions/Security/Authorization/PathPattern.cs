@@ -72,4 +72,33 @@ internal static class PathPattern
 
         return true;
     }
+
+    /// <summary>
+    /// <paramref name="path"/> with the <c>;parameters</c> of every segment removed (<c>/a;x/b;y=1</c> becomes
+    /// <c>/a/b</c>), as servers that honour path parameters read it.
+    /// </summary>
+    public static string WithoutSegmentParameters(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var result = new System.Text.StringBuilder(path.Length);
+        var skipping = false;
+        foreach (var c in path)
+        {
+            if (c == '/')
+            {
+                skipping = false;
+            }
+            else if (c == ';')
+            {
+                skipping = true;
+            }
+
+            if (!skipping)
+            {
+                result.Append(c);
+            }
+        }
+
+        return result.ToString();
+    }
 }

@@ -13,7 +13,8 @@ namespace Runtime.Abstractions.Security.Authorization;
 /// SNI) are absent for plaintext or token-less requests: a positive value never matches them, and a not-form
 /// matches them only in DENY, CUSTOM and AUDIT policies (so <c>notPrincipals</c> never allows plaintext, and a DENY
 /// with <c>notPrincipals</c> denies it, as Istio's docs recommend). Duplicate request headers are adversarial: an
-/// ALLOW value must match every copy, a DENY value any copy. A part that cannot be compiled (an unsupported
+/// ALLOW value must match every copy, a DENY value any copy; so are path segment parameters (<c>/admin;x</c>): a
+/// DENY path matches with or without them, an ALLOW path must match both ways. A part that cannot be compiled (an unsupported
 /// condition key, a malformed value) never matches in an ALLOW policy and always matches in the others, and is
 /// reported. Principals (<c>principals</c>, <c>notPrincipals</c>, <c>source.principal</c>) are widened to the mesh
 /// trust domain and its aliases first (<see cref="TrustDomainAliases"/>).
@@ -83,7 +84,7 @@ internal sealed class RuleCompiler(string policy, AuthorizationAction action, IR
         AddHosts(parts, operation.Hosts, operation.NotHosts);
         AddPorts(parts, r => r.DestinationPort, operation.Ports, operation.NotPorts, $"{path}.ports");
         AddText(parts, r => r.Method, operation.Methods, operation.NotMethods, identity: false, widenCase: true);
-        AddText(parts, r => r.Path, operation.Paths, operation.NotPaths, identity: false, PathPattern.Compile, widenCase: true);
+        AddPaths(parts, operation.Paths, operation.NotPaths);
         return AllOf(parts);
     }
 
@@ -199,6 +200,27 @@ internal sealed class RuleCompiler(string policy, AuthorizationAction action, IR
         parts.Add(request => read(request) is { } value
             ? (positive is null || positive(value)) && (negative is null || !negative(value))
             : absentMatches);
+    }
+
+    private void AddPaths(List<Func<AuthorizationRequest, bool>> parts, IReadOnlyList<string>? values, IReadOnlyList<string>? notValues)
+    {
+        // As for methods, DENY-like policies compare paths case-insensitively (an app may not care about case).
+        var positive = ValueMatch.AnyOf(values, v => PathPattern.Compile(v, _denyLike));
+        var negative = ValueMatch.AnyOf(notValues, v => PathPattern.Compile(v, !_denyLike));
+        if (positive is null && negative is null)
+        {
+            return;
+        }
+
+        bool Matches(string path) => (positive is null || positive(path)) && (negative is null || !negative(path));
+
+        // Servers such as Tomcat drop ";parameters" from path segments, so "/admin;x" may reach the app as "/admin":
+        // a DENY-like rule matches when either reading of the path matches, an ALLOW rule only when both do.
+        parts.Add(request => request.Path.Contains(';', StringComparison.Ordinal)
+            ? (_denyLike
+                ? Matches(request.Path) || Matches(PathPattern.WithoutSegmentParameters(request.Path))
+                : Matches(request.Path) && Matches(PathPattern.WithoutSegmentParameters(request.Path)))
+            : Matches(request.Path));
     }
 
     private void AddValues(List<Func<AuthorizationRequest, bool>> parts, Func<AuthorizationRequest, IReadOnlyList<string?>> read, IReadOnlyList<string>? values, IReadOnlyList<string>? notValues, bool identity, bool adversarial)
