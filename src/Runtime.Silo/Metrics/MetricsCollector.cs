@@ -24,7 +24,7 @@ internal sealed class MetricsCollector : IDisposable
         {
             if (ReferenceEquals(instrument.Meter, meter))
             {
-                var family = _families.GetOrAdd(instrument, i => new MetricFamily(i, DefaultBounds));
+                var family = _families.GetOrAdd(instrument, i => new MetricFamily(i, BoundsOf(i)));
                 listener.EnableMeasurementEvents(instrument, family);
             }
         };
@@ -77,4 +77,8 @@ internal sealed class MetricsCollector : IDisposable
     }
 
     public void Dispose() => _listener.Dispose();
+
+    /// <summary>A histogram's own bucket bounds when it advises them, else the default (100 µs to 10 s).</summary>
+    private static double[] BoundsOf(Instrument instrument) =>
+        instrument is Histogram<double> { Advice.HistogramBucketBoundaries: { } advised } ? [.. advised] : DefaultBounds;
 }

@@ -54,6 +54,11 @@ internal sealed class SiloMetrics
         {
             _validationRejections.Add(0, tag);
         }
+
+        foreach (var outcome in new[] { "created", "configured", "unchanged", "conflict" })
+        {
+            _applies.Add(0, new KeyValuePair<string, object?>("outcome", outcome));
+        }
     }
 
     public void RecordStoreOperation(string operation, TimeSpan duration) =>

@@ -115,6 +115,7 @@ public sealed class ControlPlaneMetricsTests
         Assert.Equal(2, Delta(before, after, "silo_discovery_convergence_duration_seconds_count"));
         Assert.Equal(2, Delta(before, after, "silo_discovery_convergence_duration_seconds_bucket{le=\"+Inf\"}"));
         Assert.True(Delta(before, after, "silo_discovery_convergence_duration_seconds_sum") > 0);
+        Assert.Equal(2, Delta(before, after, "silo_discovery_convergence_duration_seconds_bucket{le=\"30\"}"));
         Assert.Equal(2, after["silo_discovery_proxies_connected"]);
         Assert.Equal(2, Delta(before, after, "silo_config_validation_rejections_total{kind=\"VirtualService\"}"));
         Assert.Equal(1, Delta(before, after, "silo_config_validation_rejections_total{kind=\"DestinationRule\"}"));
@@ -127,6 +128,8 @@ public sealed class ControlPlaneMetricsTests
         Assert.Equal(0, Delta(before, after, "silo_ca_csr_rejected_total{reason=\"failed_precondition\"}"));
         Assert.Equal(2, Delta(before, after, "silo_store_operation_duration_seconds_count{operation=\"apply\"}"));
         Assert.Equal(1, Delta(before, after, "silo_store_operation_duration_seconds_count{operation=\"delete\"}"));
+        Assert.Equal(2, Delta(before, after, "silo_store_applies_total{outcome=\"created\"}"));
+        Assert.Equal(0, after["silo_store_applies_total{outcome=\"conflict\"}"]);
         Assert.Equal("histogram", after.Types["silo_store_operation_duration_seconds"]);
         Assert.Equal("counter", after.Types["silo_ca_csr_rejected_total"]);
         Assert.Equal("gauge", after.Types["silo_discovery_proxies_connected"]);
