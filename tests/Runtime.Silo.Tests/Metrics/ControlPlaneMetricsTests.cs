@@ -17,20 +17,7 @@ namespace Runtime.Silo.Tests.Metrics;
 /// </summary>
 public sealed class ControlPlaneMetricsTests
 {
-    private const string Route = """
-        apiVersion: networking.istio.io/v1beta1
-        kind: VirtualService
-        metadata:
-          name: reviews
-          namespace: bookinfo
-        spec:
-          hosts: [reviews]
-          http:
-          - route:
-            - destination:
-                host: reviews
-                subset: v2
-        """;
+    private const string Route = DistributionTests.ReviewsRoute;
 
     private const string Rule = """
         apiVersion: networking.istio.io/v1beta1
@@ -161,12 +148,7 @@ public sealed class ControlPlaneMetricsTests
 
     private static async Task<(FakeSidecar A, FakeSidecar B)> SyncedSidecarsAsync(DiscoveryFixture f)
     {
-        var a = await f.RegisterAsync("productpage", "bookinfo", "10.0.0.1", labels: new() { ["app"] = "productpage" });
-        var b = await f.RegisterAsync("reviews", "bookinfo", "10.0.0.2", labels: new() { ["app"] = "reviews", ["version"] = "v2" });
-        a.Subscribe();
-        b.Subscribe();
-        await a.WaitForAsync(s => Endpoints(s) == 2, "both endpoints at a");
-        await b.WaitForAsync(s => Endpoints(s) == 2, "both endpoints at b");
+        var (a, b) = await DistributionTests.TwoSyncedSidecarsAsync(f);
         var proxies = await f.ListProxiesAsync();
         Assert.All(proxies.Proxies, p => Assert.Equal(V1.SyncState.Synced, p.State));
         return (a, b);
@@ -218,6 +200,4 @@ public sealed class ControlPlaneMetricsTests
     private static double Delta(Exposition before, Exposition after, string sample) => after[sample] - (before.TryGet(sample) ?? 0);
 
     private static bool Has(V1.ProxySnapshot snapshot, string kind) => snapshot.Resources.Any(r => r.Kind == kind && r.Metadata.Name == "reviews");
-
-    private static int Endpoints(V1.ProxySnapshot snapshot) => snapshot.Services.Sum(s => s.Endpoints.Count);
 }
