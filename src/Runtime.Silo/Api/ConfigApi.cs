@@ -5,6 +5,7 @@ using Runtime.Abstractions.Selection;
 using Runtime.Abstractions.Validation;
 using Runtime.Grpc;
 using Runtime.Grpc.Server;
+using Runtime.Silo.Metrics;
 using Runtime.Silo.Store;
 using V1 = Runtime.Abstractions.Api.V1;
 
@@ -15,7 +16,7 @@ namespace Runtime.Silo.Api;
 /// domain types here, validated with the same reader meshctl uses offline, and store failures become gRPC
 /// statuses (conflicts ABORTED, missing resources NOT_FOUND, invalid input INVALID_ARGUMENT with every error).
 /// </summary>
-internal sealed partial class ConfigApi(IConfigStore store, ILogger<ConfigApi> logger)
+internal sealed partial class ConfigApi(IConfigStore store, SiloMetrics metrics, ILogger<ConfigApi> logger)
 {
     public static ServiceDescriptor Descriptor { get; } = V1.ConfigReflection.Descriptor.Services.Single(s => s.Name == "ConfigService");
 
@@ -35,6 +36,7 @@ internal sealed partial class ConfigApi(IConfigStore store, ILogger<ConfigApi> l
         if (errors.Count > 0)
         {
             LogApplyRejected(logger, errors.Count);
+            RecordRejections(errors);
             throw ApiErrors.Invalid(errors);
         }
 
@@ -223,6 +225,15 @@ internal sealed partial class ConfigApi(IConfigStore store, ILogger<ConfigApi> l
         }
 
         return [.. resources.Where((r, i) => last[r.Key] == i)];
+    }
+
+    /// <summary>Counts each resource with errors once; errors outside any resource count once per source document.</summary>
+    private void RecordRejections(List<ValidationIssue> errors)
+    {
+        foreach (var rejected in errors.DistinctBy(e => (e.Kind, e.Namespace, e.Name, e.Kind is null ? e.Source : null, e.Kind is null ? e.Document : null)))
+        {
+            metrics.RecordValidationRejected(rejected.Kind);
+        }
     }
 
     private static string NamespaceOrDefault(string ns) => ns.Length == 0 ? "default" : ns;

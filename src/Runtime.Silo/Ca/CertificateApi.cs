@@ -11,9 +11,10 @@ namespace Runtime.Silo.Ca;
 /// <c>runtime.mesh.v1.CertificateService</c>: maps wire messages to <see cref="CertificateAuthority"/> calls and
 /// refusals to gRPC statuses (INVALID_ARGUMENT, UNAUTHENTICATED, PERMISSION_DENIED, FAILED_PRECONDITION). Token
 /// creation and root rotation are refused to callers on other hosts (<see cref="CaAdministration"/>). Root
-/// rotation progress is measured over the proxies connected to this replica (<paramref name="registry"/>).
+/// rotation progress is measured over the proxies connected to this replica (<paramref name="registry"/>). Every
+/// Sign call ends in <paramref name="metrics"/> as signed or rejected with its reason.
 /// </summary>
-internal sealed class CertificateApi(CaStartup ca, ProxyRegistry registry)
+internal sealed class CertificateApi(CaStartup ca, ProxyRegistry registry, CaMetrics metrics)
 {
     private const int MaxCsrBytes = 64 * 1024;
 
@@ -43,19 +44,18 @@ internal sealed class CertificateApi(CaStartup ca, ProxyRegistry registry)
 
     private Task<V1.CsrResponse> SignAsync(V1.CsrRequest request, GrpcCallContext context)
     {
-        if (request.CsrDer.Length == 0 || request.CsrDer.Length > MaxCsrBytes)
+        IssuedCertificate issued;
+        try
         {
-            throw new GrpcException(GrpcStatusCode.InvalidArgument, $"csr_der must hold a DER PKCS#10 request of 1 to {MaxCsrBytes} bytes (got {request.CsrDer.Length})");
+            issued = SignCore(request);
+        }
+        catch (CaRequestRefusedException ex)
+        {
+            metrics.Rejected(ex.Reason);
+            throw ToGrpc(ex);
         }
 
-        IdentityProof proof = request.ProofCase switch
-        {
-            V1.CsrRequest.ProofOneofCase.Token => new TokenProof(request.Token),
-            V1.CsrRequest.ProofOneofCase.Renewal => new RenewalProof([.. request.Renewal.CertificateChainDer.Select(b => b.ToByteArray())], request.Renewal.Signature.ToByteArray()),
-            _ => throw new GrpcException(GrpcStatusCode.Unauthenticated, "no proof of identity: set token (first certificate) or renewal (current certificate and a signature over the CSR)"),
-        };
-        var ttl = request.TtlSeconds > 0 ? TimeSpan.FromSeconds(Math.Min(request.TtlSeconds, 10L * 365 * 24 * 3600)) : (TimeSpan?)null;
-        var issued = Call(() => ca.Authority.Sign(request.CsrDer.ToByteArray(), proof, ttl));
+        metrics.Signed();
         var response = new V1.CsrResponse
         {
             CertificatePem = issued.LeafPem,
@@ -66,6 +66,24 @@ internal sealed class CertificateApi(CaStartup ca, ProxyRegistry registry)
         };
         response.TrustDomains.AddRange(issued.TrustDomains);
         return Task.FromResult(response);
+    }
+
+    /// <summary>Checks the message's shape, then asks the CA; every refusal is a <see cref="CaRequestRefusedException"/>.</summary>
+    private IssuedCertificate SignCore(V1.CsrRequest request)
+    {
+        if (request.CsrDer.Length == 0 || request.CsrDer.Length > MaxCsrBytes)
+        {
+            throw new CaRequestRefusedException(CaRefusal.InvalidRequest, $"csr_der must hold a DER PKCS#10 request of 1 to {MaxCsrBytes} bytes (got {request.CsrDer.Length})");
+        }
+
+        IdentityProof proof = request.ProofCase switch
+        {
+            V1.CsrRequest.ProofOneofCase.Token => new TokenProof(request.Token),
+            V1.CsrRequest.ProofOneofCase.Renewal => new RenewalProof([.. request.Renewal.CertificateChainDer.Select(b => b.ToByteArray())], request.Renewal.Signature.ToByteArray()),
+            _ => throw new CaRequestRefusedException(CaRefusal.Unauthenticated, "no proof of identity: set token (first certificate) or renewal (current certificate and a signature over the CSR)"),
+        };
+        var ttl = request.TtlSeconds > 0 ? TimeSpan.FromSeconds(Math.Min(request.TtlSeconds, 10L * 365 * 24 * 3600)) : (TimeSpan?)null;
+        return ca.Authority.Sign(request.CsrDer.ToByteArray(), proof, ttl);
     }
 
     private Task<V1.CaStatus> GetStatusAsync(V1.GetCaStatusRequest request, GrpcCallContext context)
@@ -154,14 +172,17 @@ internal sealed class CertificateApi(CaStartup ca, ProxyRegistry registry)
         }
         catch (CaRequestRefusedException ex)
         {
-            var status = ex.Reason switch
-            {
-                CaRefusal.PermissionDenied => GrpcStatusCode.PermissionDenied,
-                CaRefusal.Unauthenticated => GrpcStatusCode.Unauthenticated,
-                CaRefusal.FailedPrecondition => GrpcStatusCode.FailedPrecondition,
-                _ => GrpcStatusCode.InvalidArgument,
-            };
-            throw new GrpcException(status, ex.Message);
+            throw ToGrpc(ex);
         }
     }
+
+    private static GrpcException ToGrpc(CaRequestRefusedException ex) => new(
+        ex.Reason switch
+        {
+            CaRefusal.PermissionDenied => GrpcStatusCode.PermissionDenied,
+            CaRefusal.Unauthenticated => GrpcStatusCode.Unauthenticated,
+            CaRefusal.FailedPrecondition => GrpcStatusCode.FailedPrecondition,
+            _ => GrpcStatusCode.InvalidArgument,
+        },
+        ex.Message);
 }

@@ -23,9 +23,12 @@ internal sealed class DiscoveryMetrics
         _pushes = meter.CreateCounter<long>("silo.discovery.pushes", description: "Snapshots written to proxy Subscribe streams.");
         _pushErrors = meter.CreateCounter<long>("silo.discovery.push.errors", description: "Snapshot writes that failed (the stream broke).");
         _nacks = meter.CreateCounter<long>("silo.discovery.nacks", description: "Snapshot versions rejected by proxies.");
+        // Istio's pilot_proxy_convergence_time buckets, finer below a second where a debounced push lands.
         _convergence = meter.CreateHistogram<double>(
             "silo.discovery.convergence.duration", unit: "s",
-            description: "From a config or registry change until every affected connected proxy ACKed it.");
+            description: "From a config change stored (or a registry change) until every affected connected proxy ACKed a snapshot with it.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30] });
     }
 
     private static IEnumerable<Measurement<int>> EjectedBy(ProxyRegistry registry) =>

@@ -82,6 +82,7 @@ internal sealed partial class SiloApplication : IAsyncDisposable
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<SiloMetrics>();
         builder.Services.AddSingleton<MetricsCollector>();
+        builder.Services.AddSingleton<CaMetrics>();
         builder.Services.AddSingleton<SiloReadiness>();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.Configure<ConfigStoreOptions>(store => store.DatabasePath = Path.Combine(options.DataDir, "mesh.db"));
@@ -111,12 +112,12 @@ internal sealed partial class SiloApplication : IAsyncDisposable
 
     public async Task<RunningSilo> StartAsync(CancellationToken cancellationToken)
     {
+        // The collector must listen before anything is measured (counters and histograms are not replayed, and
+        // instruments record their zero series when they are made): resolve it before anything that measures.
+        _ = _app.Services.GetRequiredService<MetricsCollector>();
         var readiness = _app.Services.GetRequiredService<SiloReadiness>();
         var store = _app.Services.GetRequiredService<IConfigStore>();
         var distributor = _app.Services.GetRequiredService<SnapshotDistributor>();
-
-        // The collector must listen before anything is measured: counters and histograms are not replayed.
-        _ = _app.Services.GetRequiredService<MetricsCollector>();
 
         // Stage: store.
         await store.OpenAsync(cancellationToken).ConfigureAwait(false);

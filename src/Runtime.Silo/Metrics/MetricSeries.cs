@@ -17,21 +17,23 @@ internal sealed class MetricSeries
 
     public IReadOnlyList<KeyValuePair<string, string>> Labels { get; }
 
+    /// <summary>Adds without a lock: counters are the hottest path.</summary>
     public void Add(double value)
     {
-        lock (_gate)
+        var current = Volatile.Read(ref _value);
+        while (true)
         {
-            _value += value;
+            var seen = Interlocked.CompareExchange(ref _value, current + value, current);
+            if (seen.Equals(current))
+            {
+                return;
+            }
+
+            current = seen;
         }
     }
 
-    public void Set(double value)
-    {
-        lock (_gate)
-        {
-            _value = value;
-        }
-    }
+    public void Set(double value) => Volatile.Write(ref _value, value);
 
     public void Observe(double value, IReadOnlyList<double> bounds)
     {
@@ -49,16 +51,7 @@ internal sealed class MetricSeries
         }
     }
 
-    public double Value
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _value;
-            }
-        }
-    }
+    public double Value => Volatile.Read(ref _value);
 
     /// <summary>Cumulative counts per bound (the last entry is +Inf), the sum and the count.</summary>
     public (long[] Cumulative, double Sum, long Count) Histogram()

@@ -24,15 +24,17 @@ internal sealed class MetricsCollector : IDisposable
         {
             if (ReferenceEquals(instrument.Meter, meter))
             {
-                _families.TryAdd(instrument, new MetricFamily(instrument, DefaultBounds));
-                listener.EnableMeasurementEvents(instrument);
+                var family = _families.GetOrAdd(instrument, i => new MetricFamily(i, BoundsOf(i)));
+                listener.EnableMeasurementEvents(instrument, family);
             }
         };
-        _listener.SetMeasurementEventCallback<double>((i, v, t, _) => Record(i, v, t));
-        _listener.SetMeasurementEventCallback<float>((i, v, t, _) => Record(i, v, t));
-        _listener.SetMeasurementEventCallback<long>((i, v, t, _) => Record(i, v, t));
-        _listener.SetMeasurementEventCallback<int>((i, v, t, _) => Record(i, v, t));
+        // The family rides along as the listener's state, so a measurement needs no lookup.
+        _listener.SetMeasurementEventCallback<double>((_, v, t, family) => ((MetricFamily)family!).Record(v, t));
+        _listener.SetMeasurementEventCallback<float>((_, v, t, family) => ((MetricFamily)family!).Record(v, t));
+        _listener.SetMeasurementEventCallback<long>((_, v, t, family) => ((MetricFamily)family!).Record(v, t));
+        _listener.SetMeasurementEventCallback<int>((_, v, t, family) => ((MetricFamily)family!).Record(v, t));
         _listener.Start();
+        metrics.RecordZeroSeries();
     }
 
     /// <summary>Collects observable instruments and renders every family.</summary>
@@ -50,7 +52,7 @@ internal sealed class MetricsCollector : IDisposable
             foreach (var family in _families.Values.OrderBy(f => f.Name, StringComparer.Ordinal))
             {
                 writer.WriteFamily(family.Name, family.Type, family.Instrument.Description);
-                foreach (var series in family.Series)
+                foreach (var series in family.SeriesOrZero)
                 {
                     if (family.Type != "histogram")
                     {
@@ -76,11 +78,7 @@ internal sealed class MetricsCollector : IDisposable
 
     public void Dispose() => _listener.Dispose();
 
-    private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-    {
-        if (_families.TryGetValue(instrument, out var family))
-        {
-            family.Record(value, tags);
-        }
-    }
+    /// <summary>A histogram's own bucket bounds when it advises them, else the default (100 µs to 10 s).</summary>
+    private static double[] BoundsOf(Instrument instrument) =>
+        instrument is Histogram<double> { Advice.HistogramBucketBoundaries: { } advised } ? [.. advised] : DefaultBounds;
 }

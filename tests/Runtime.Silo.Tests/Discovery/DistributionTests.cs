@@ -9,7 +9,8 @@ namespace Runtime.Silo.Tests.Discovery;
 /// <summary>Discovery end to end: a real control plane, fake sidecars subscribing over gRPC, config applied through the API.</summary>
 public sealed class DistributionTests
 {
-    private const string ReviewsRoute = """
+    /// <summary>A VirtualService every sidecar in bookinfo receives; shared with the metrics tests.</summary>
+    internal const string ReviewsRoute = """
         apiVersion: networking.istio.io/v1beta1
         kind: VirtualService
         metadata:
@@ -227,7 +228,8 @@ public sealed class DistributionTests
     }
 
     /// <summary>Two sidecars in bookinfo, subscribed, each having ACKed a snapshot that lists both endpoints.</summary>
-    private static async Task<(FakeSidecar A, FakeSidecar B)> TwoSyncedSidecarsAsync(DiscoveryFixture f)
+    /// <summary>productpage (a) and reviews v2 (b) in bookinfo, subscribed, each having ACKed both endpoints.</summary>
+    internal static async Task<(FakeSidecar A, FakeSidecar B)> TwoSyncedSidecarsAsync(DiscoveryFixture f)
     {
         var a = await f.RegisterAsync("productpage", "bookinfo", "10.0.0.1", labels: new() { ["app"] = "productpage" });
         var b = await f.RegisterAsync("reviews", "bookinfo", "10.0.0.2", labels: new() { ["app"] = "reviews", ["version"] = "v2" });

@@ -27,6 +27,9 @@ internal sealed class FakeSidecar : IDisposable
 
     public V1.ProxySnapshot? Last { get; private set; }
 
+    /// <summary>Snapshots read from the Subscribe stream so far.</summary>
+    public int Received { get; private set; }
+
     public static async Task<FakeSidecar> RegisterAsync(Uri server, string service, string ns, string address, string instance, Dictionary<string, string>? labels)
     {
         var client = new GrpcClient(server);
@@ -64,6 +67,7 @@ internal sealed class FakeSidecar : IDisposable
 
         Assert.True(moved, $"{ProxyId}: the Subscribe stream ended while waiting for {what}");
         Last = stream.Current;
+        Received++;
         return stream.Current;
     }
 
