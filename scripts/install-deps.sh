@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   python3-grpcio   # an independent gRPC implementation for the interop tests
+  prometheus       # promtool, which checks the sidecar's /stats/prometheus exposition
 )
 
 missing=()
