@@ -75,19 +75,23 @@ internal sealed partial class RequestMetrics
         {
             await handling.ConfigureAwait(false);
         }
-        finally
+        catch
         {
-            Record(context, outbound, startTimestamp);
+            // Kestrel answers 500 for an exception thrown before the response started.
+            Record(context, outbound, startTimestamp, threw: true);
+            throw;
         }
+
+        Record(context, outbound, startTimestamp);
     }
 
-    private void Record(HttpContext context, bool outbound, long startTimestamp)
+    private void Record(HttpContext context, bool outbound, long startTimestamp, bool threw = false)
     {
         var request = context.Request;
         var response = context.Response;
         var aborted = context.RequestAborted.IsCancellationRequested && !response.HasStarted;
         // A client gone before any response: Envoy reports code 0 with DC.
-        var code = aborted ? 0 : response.StatusCode;
+        var code = aborted ? 0 : threw && !response.HasStarted ? StatusCodes.Status500InternalServerError : response.StatusCode;
         var flags = aborted ? Proxying.MeshReasons.DownstreamDisconnect
             : ResponseFlags.Of(response.Headers.TryGetValue(ForwardErrorWriter.ReasonHeader, out var reason) ? reason.ToString() : null);
         var grpc = request.ContentType is { } type && type.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase);
