@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   python3-grpcio   # an independent gRPC implementation for the interop tests
-  prometheus       # promtool checks the metrics expositions; Prometheus scrapes in the metrics tests
+  prometheus       # promtool checks the sidecar and control-plane metrics expositions
 )
 
 missing=()

@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Runtime.Abstractions.CommandLine;
 using Runtime.Abstractions.Resources;
+using Runtime.Abstractions.Telemetry;
 using Runtime.Sidecar.Configuration;
+using Runtime.Sidecar.Metrics;
 using Runtime.Sidecar.Resilience;
 
 namespace Runtime.Sidecar.Admin;
@@ -13,9 +15,9 @@ namespace Runtime.Sidecar.Admin;
 /// The admin port, Envoy-style: <c>/ready</c> (200 only once a config is in), <c>/config_dump</c> (the applied
 /// snapshot and its version, JSON), <c>/clusters</c> (services, endpoints and their health; per cluster in use, the
 /// connection-pool limits and counters and each endpoint's in-flight requests and outlier state, JSON),
-/// <c>POST /quitquitquit</c> (graceful exit, for Jobs) and <c>POST /logging?level=debug</c>.
+/// <c>/stats/prometheus</c> (Istio's request metrics, Prometheus text), <c>POST /quitquitquit</c> (graceful exit, for Jobs) and <c>POST /logging?level=debug</c>.
 /// </summary>
-internal sealed class AdminEndpoints(ProxyConfig config, ClusterResilienceRegistry resilience, LogLevelSwitch logLevel, IHostApplicationLifetime lifetime, Func<string?> proxyId)
+internal sealed class AdminEndpoints(ProxyConfig config, ClusterResilienceRegistry resilience, LogLevelSwitch logLevel, IHostApplicationLifetime lifetime, Func<string?> proxyId, RequestMetrics metrics)
 {
     public Task HandleAsync(HttpContext context)
     {
@@ -25,9 +27,10 @@ internal sealed class AdminEndpoints(ProxyConfig config, ClusterResilienceRegist
             ("/ready", "GET" or "HEAD") => ReadyAsync(context),
             ("/config_dump", "GET") => ConfigDumpAsync(context),
             ("/clusters", "GET") => ClustersAsync(context),
+            ("/stats/prometheus", "GET") => PrometheusAsync(context),
             ("/quitquitquit", "POST") => QuitAsync(context),
             ("/logging", "POST" or "GET") => LoggingAsync(context),
-            ("/", "GET") => Text(context, 200, "admin: /ready /config_dump /clusters POST /quitquitquit POST /logging?level=debug\n"),
+            ("/", "GET") => Text(context, 200, "admin: /ready /config_dump /clusters /stats/prometheus POST /quitquitquit POST /logging?level=debug\n"),
             _ => Text(context, 404, $"no admin endpoint {request.Method} {request.Path}; see GET /\n"),
         };
     }
@@ -151,6 +154,12 @@ internal sealed class AdminEndpoints(ProxyConfig config, ClusterResilienceRegist
     private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) + "s";
 
     private static long? Limit(int value) => value == int.MaxValue ? null : value;
+
+    private Task PrometheusAsync(HttpContext context)
+    {
+        context.Response.ContentType = PrometheusTextWriter.ContentType;
+        return context.Response.WriteAsync(metrics.Render(), Encoding.UTF8, context.RequestAborted);
+    }
 
     private Task QuitAsync(HttpContext context)
     {

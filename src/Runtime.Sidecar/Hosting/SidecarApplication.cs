@@ -1,4 +1,5 @@
 using System.Net;
+using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
@@ -13,6 +14,7 @@ using Runtime.Sidecar.Configuration;
 using Runtime.Sidecar.Discovery;
 using Runtime.Sidecar.Forwarding;
 using Runtime.Sidecar.Listening;
+using Runtime.Sidecar.Metrics;
 using Runtime.Sidecar.Proxying;
 using Runtime.Sidecar.Resilience;
 using Runtime.Sidecar.Routing;
@@ -90,6 +92,7 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
         builder.Services.AddSingleton<JwksCache>(); // JWT (RequestAuthentication)
         builder.Services.AddSingleton<JwtAuthenticator>(); // JWT (RequestAuthentication)
         builder.Services.AddSingleton<InboundProxy>();
+        builder.Services.AddSingleton(sp => new RequestMetrics(identity, sp.GetService<IWorkloadCertificateSource>())); // Istio metrics (issue 6)
         // mTLS (issue 5): with a certificate source, inbound TLS termination and outbound TLS origination.
         if (options.CertificateSource is { } certificates)
         {
@@ -127,11 +130,13 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
         // Stage: listeners.
         var outbound = services.GetRequiredService<OutboundProxy>();
         var inbound = services.GetRequiredService<InboundProxy>();
-        var admin = new AdminEndpoints(config, services.GetRequiredService<ClusterResilienceRegistry>(), services.GetRequiredService<LogLevelSwitch>(), _app.Lifetime, () => _controlPlane?.ProxyId);
+        var metrics = services.GetRequiredService<RequestMetrics>();
+        var admin = new AdminEndpoints(config, services.GetRequiredService<ClusterResilienceRegistry>(), services.GetRequiredService<LogLevelSwitch>(), _app.Lifetime, () => _controlPlane?.ProxyId, metrics);
+        // Arguments run in order: the start timestamp is taken before the proxy starts on the request.
         _app.Run(context => ListenerOf(context) switch
         {
-            ListenerKind.Outbound => outbound.HandleAsync(context),
-            ListenerKind.Inbound => inbound.HandleAsync(context),
+            ListenerKind.Outbound => metrics.ObserveAsync(context, outbound: true, Stopwatch.GetTimestamp(), outbound.HandleAsync(context)),
+            ListenerKind.Inbound => metrics.ObserveAsync(context, outbound: false, Stopwatch.GetTimestamp(), inbound.HandleAsync(context)),
             _ => admin.HandleAsync(context),
         });
         _app.Lifetime.ApplicationStopping.Register(() => LogStopping(_logger));

@@ -8,6 +8,7 @@ using Runtime.Abstractions.Discovery;
 using Runtime.Sidecar.Configuration;
 using Runtime.Sidecar.Forwarding;
 using Runtime.Sidecar.Hosting;
+using Runtime.Sidecar.Metrics;
 using Runtime.Sidecar.Resilience;
 using Runtime.Sidecar.Routing;
 using Runtime.Sidecar.Security;
@@ -19,7 +20,7 @@ namespace Runtime.Sidecar.Proxying;
 /// so a config swap mid-request cannot change its route), picks an endpoint and forwards to that endpoint's
 /// sidecar. Every response the mesh generates itself carries <c>x-mesh-reason</c> and says why.
 /// </summary>
-internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder forwarder, SidecarOptions options, ILogger<OutboundProxy> logger, TlsOrigination? tls = null)
+internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder forwarder, SidecarOptions options, ILogger<OutboundProxy> logger, TlsOrigination? tls = null, RequestMetrics? metrics = null)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -122,7 +123,9 @@ internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder f
         var actions = forward.Actions;
         var cluster = state.Routes.GetCluster(forward.Target.Cluster);
         var balancer = cluster.Balancer;
-        if (balancer.Pick(view) is not { } endpoint)
+        var picked = balancer.Pick(view);
+        metrics?.NoteUpstream(context, state, cluster, picked); // Istio metrics' destination labels (issue 6)
+        if (picked is not { } endpoint)
         {
             return ForwardErrorWriter.TryWriteAsync(context, StatusCodes.Status503ServiceUnavailable, MeshReasons.NoHealthyUpstream, cluster.NoEndpointReason(), context.RequestAborted);
         }

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Runtime.Abstractions.Telemetry;
 using Runtime.Grpc.Server;
 using Runtime.Silo.Api;
 using Runtime.Silo.Ca;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Runtime.Abstractions.Telemetry;
 
 namespace Runtime.Silo.Metrics;
 

@@ -79,12 +79,12 @@ public sealed class MeshGrpcTests
         Assert.All(result.ResponseBytes, r => Assert.Contains("runtime.mesh.v1.ConfigService", System.Text.Encoding.UTF8.GetString(r), StringComparison.Ordinal));
     }
 
-    private static Task<RunningSilo> StartGrpcAppAsync() =>
+    internal static Task<RunningSilo> StartGrpcAppAsync() =>
         SiloHost.StartAsync(
             new SiloOptions { GrpcPort = 0, HttpPort = 0, DataDir = Directory.CreateTempSubdirectory("mesh-grpc-app-").FullName, LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning },
             CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
-    private static async Task<(RunningSidecar Client, RunningSidecar Server)> StartPairAsync(MeshHarness mesh, RunningSilo app)
+    internal static async Task<(RunningSidecar Client, RunningSidecar Server)> StartPairAsync(MeshHarness mesh, RunningSilo app)
     {
         var server = await mesh.StartSidecarAsync("config-api", null, appPort: app.GrpcAddress.Port);
         var client = await mesh.StartSidecarAsync("client", null);
@@ -93,7 +93,7 @@ public sealed class MeshGrpcTests
     }
 
     /// <summary>A gRPC client addressing "config-api" by name, whose connections all go to the client sidecar's outbound port.</summary>
-    private static GrpcClient ClientThrough(RunningSidecar sidecar)
+    internal static GrpcClient ClientThrough(RunningSidecar sidecar)
     {
         var outbound = sidecar.OutboundAddress;
         var handler = new SocketsHttpHandler

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Runtime.Abstractions.Telemetry;
 using Runtime.Silo.Metrics;
 using Runtime.Silo.Tests.Testing;
 

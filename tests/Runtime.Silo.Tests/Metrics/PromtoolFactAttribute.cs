@@ -2,22 +2,18 @@ using System.Diagnostics;
 
 namespace Runtime.Silo.Tests.Metrics;
 
-/// <summary>A fact that needs Prometheus's <c>promtool</c>; skipped, saying how to install it, when it is not on PATH.</summary>
+/// <summary>
+/// A fact that needs Prometheus's <c>promtool</c>. It is never skipped: <c>scripts/test.sh</c> installs it, and a
+/// missing promtool fails the test saying how to install it.
+/// </summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class PromtoolFactAttribute : FactAttribute
 {
-    public PromtoolFactAttribute()
-    {
-        if (Find() is null)
-        {
-            Skip = "promtool is not on PATH: install Debian's prometheus package (scripts/install-deps.sh does)";
-        }
-    }
 
     /// <summary>Runs <c>promtool check metrics</c> on <paramref name="exposition"/>; its exit code and everything it printed.</summary>
     public static async Task<(int ExitCode, string Output)> CheckMetricsAsync(string exposition)
     {
-        var start = new ProcessStartInfo(Find() ?? throw new InvalidOperationException("promtool is not on PATH"), "check metrics")
+        var start = new ProcessStartInfo(Find() ?? throw new InvalidOperationException("promtool is not on PATH: install Debian's prometheus package (scripts/install-deps.sh does)"), "check metrics")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,

@@ -1,19 +1,20 @@
 using System.Globalization;
 using System.Text;
 
-namespace Runtime.Silo.Metrics;
+namespace Runtime.Abstractions.Telemetry;
 
 /// <summary>
 /// Writes the Prometheus text exposition format 0.0.4: <c># HELP</c> / <c># TYPE</c> lines, then one
 /// <c>name{label="value",...} number</c> line per sample.
 /// </summary>
-internal sealed class PrometheusTextWriter
+public sealed class PrometheusTextWriter
 {
     /// <summary>The Content-Type of the format.</summary>
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
     private readonly StringBuilder _text = new();
 
+    /// <summary>Writes a family's <c># HELP</c> (when <paramref name="help"/> is given) and <c># TYPE</c> lines.</summary>
     public void WriteFamily(string name, string type, string? help)
     {
         if (!string.IsNullOrEmpty(help))
@@ -24,6 +25,7 @@ internal sealed class PrometheusTextWriter
         _text.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
     }
 
+    /// <summary>Writes one sample line; <paramref name="extraLabel"/> (e.g. a histogram's <c>le</c>) comes last.</summary>
     public void WriteSample(string name, IReadOnlyList<KeyValuePair<string, string>> labels, double value, string? extraLabel = null, string? extraValue = null)
     {
         _text.Append(name);
@@ -47,6 +49,7 @@ internal sealed class PrometheusTextWriter
         _text.Append(' ').Append(FormatValue(value)).Append('\n');
     }
 
+    /// <summary>The text written so far.</summary>
     public override string ToString() => _text.ToString();
 
     /// <summary>Replaces characters not allowed in metric or label names with '_'.</summary>
@@ -63,12 +66,15 @@ internal sealed class PrometheusTextWriter
         return builder.ToString();
     }
 
+    /// <summary>Escapes backslash, double quote and newline in a label value.</summary>
     public static string EscapeLabelValue(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
 
+    /// <summary>Escapes backslash and newline in a HELP text.</summary>
     public static string EscapeHelp(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
 
+    /// <summary>A sample value as the format spells it: shortest round-trip, <c>+Inf</c>, <c>-Inf</c>, <c>NaN</c>.</summary>
     public static string FormatValue(double value) =>
         double.IsPositiveInfinity(value) ? "+Inf"
         : double.IsNegativeInfinity(value) ? "-Inf"

@@ -1,0 +1,184 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Runtime.Abstractions.Discovery;
+using Runtime.Abstractions.Networking;
+using Runtime.Sidecar.Configuration;
+using Runtime.Sidecar.Forwarding;
+using Runtime.Sidecar.Routing;
+using Runtime.Sidecar.Security;
+
+namespace Runtime.Sidecar.Metrics;
+
+/// <summary>
+/// Istio's standard HTTP request metrics for this sidecar: every request on the outbound listener is reported with
+/// <c>reporter="source"</c>, every request on the inbound listener with <c>reporter="destination"</c>. Labels come
+/// from the sidecar's own identity, the endpoint the outbound proxy picked, and the verified mTLS peer.
+/// </summary>
+/// <remarks>
+/// The hot path allocates nothing for labels: peers are interned once per endpoint, peer identity or certificate,
+/// and a request finds its pre-bound <see cref="RequestSeries"/> by a reference-compared struct key.
+/// </remarks>
+internal sealed partial class RequestMetrics
+{
+    private readonly ConcurrentDictionary<RequestSeriesKey, RequestSeries> _series = new();
+    private readonly ConcurrentDictionary<PeerLabels, PeerLabels> _interned = new();
+    private readonly ConditionalWeakTable<MeshEndpoint, UpstreamNote> _upstreams = [];
+    private readonly ConditionalWeakTable<Cluster, UpstreamNote> _endpointless = [];
+    private readonly ConditionalWeakTable<PeerIdentity, PeerLabels> _peers = [];
+    private readonly IWorkloadCertificateSource? _certificates;
+    private readonly SidecarIdentity _identity;
+    private readonly PeerLabels _local;
+    private Principal? _localPrincipal;
+
+    public RequestMetrics(SidecarIdentity identity, IWorkloadCertificateSource? certificates = null)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        _identity = identity;
+        _certificates = certificates;
+        _local = Intern(new PeerLabels(
+            identity.Service, identity.Namespace, PeerLabels.UnknownValue, PeerLabels.Label(identity.Labels, "app"), PeerLabels.Label(identity.Labels, "version"),
+            $"{identity.Service}.{identity.Namespace}.svc.cluster.local", identity.Service, identity.Namespace, PeerLabels.LocalCluster));
+    }
+
+    /// <summary>
+    /// Called by the outbound proxy once it picked <paramref name="endpoint"/> (null: none was available) of
+    /// <paramref name="cluster"/>: remembers the destination's labels for the request's report.
+    /// </summary>
+    public void NoteUpstream(HttpContext context, ProxyState state, Cluster cluster, MeshEndpoint? endpoint)
+    {
+        var mtls = _certificates?.Current is not null;
+        var note = endpoint is null
+            ? _endpointless.TryGetValue(cluster, out var known) && known.Matches(cluster, mtls) ? known : Remember(_endpointless, cluster, CreateNote(state, cluster, null, mtls))
+            : _upstreams.TryGetValue(endpoint, out known) && known.Matches(cluster, mtls) ? known : Remember(_upstreams, endpoint, CreateNote(state, cluster, endpoint, mtls));
+        context.Features.Set(note);
+    }
+
+    /// <summary>Reports the request on <paramref name="context"/>, started at <paramref name="startTimestamp"/>, once it completed.</summary>
+    public Task ObserveAsync(HttpContext context, bool outbound, long startTimestamp, Task handling)
+    {
+        if (handling.IsCompletedSuccessfully)
+        {
+            Record(context, outbound, startTimestamp);
+            return handling;
+        }
+
+        return ObserveSlowAsync(context, outbound, startTimestamp, handling);
+    }
+
+    private async Task ObserveSlowAsync(HttpContext context, bool outbound, long startTimestamp, Task handling)
+    {
+        try
+        {
+            await handling.ConfigureAwait(false);
+        }
+        catch
+        {
+            // Kestrel answers 500 for an exception thrown before the response started.
+            Record(context, outbound, startTimestamp, threw: true);
+            throw;
+        }
+
+        Record(context, outbound, startTimestamp);
+    }
+
+    private void Record(HttpContext context, bool outbound, long startTimestamp, bool threw = false)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        var aborted = context.RequestAborted.IsCancellationRequested && !response.HasStarted;
+        // A client gone before any response: Envoy reports code 0 with DC.
+        var code = aborted ? 0 : threw && !response.HasStarted ? StatusCodes.Status500InternalServerError : response.StatusCode;
+        var flags = aborted ? Proxying.MeshReasons.DownstreamDisconnect
+            : ResponseFlags.Of(response.Headers.TryGetValue(ForwardErrorWriter.ReasonHeader, out var reason) ? reason.ToString() : null);
+        var grpc = request.ContentType is { } type && type.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase);
+        var grpcStatus = grpc ? GrpcStatus(context) : -1;
+        var tls = outbound ? null : TlsPeerConnection.Of(context);
+        var key = outbound
+            ? new RequestSeriesKey(true, LocalWithPrincipal(), context.Features.Get<UpstreamNote>()?.Labels ?? PeerLabels.Unknown, code, flags, grpc, grpcStatus, SecurityPolicy.Unknown)
+            : new RequestSeriesKey(false, tls is null ? PeerLabels.Unknown : PeerOf(tls.Peer), tls is null ? _local : LocalWithPrincipal(), code, flags, grpc, grpcStatus, tls is null ? SecurityPolicy.None : SecurityPolicy.MutualTls);
+        var series = _series.TryGetValue(key, out var found) ? found : _series.GetOrAdd(key, static k => new RequestSeries(LabelsOf(k)));
+        series.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds, request.ContentLength ?? 0, response.ContentLength ?? 0);
+    }
+
+    private static int GrpcStatus(HttpContext context)
+    {
+        var trailers = context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers;
+        var value = trailers is not null && trailers.TryGetValue("grpc-status", out var t) ? t
+            : context.Response.Headers.TryGetValue("grpc-status", out var h) ? h : default;
+        return value.Count == 1 && int.TryParse(value[0], NumberStyles.None, CultureInfo.InvariantCulture, out var status) ? status : -1;
+    }
+
+    /// <summary>This workload, with its SPIFFE id as principal once it has a certificate.</summary>
+    private PeerLabels LocalWithPrincipal()
+    {
+        if (_certificates?.Current is not { } certificate)
+        {
+            return _local;
+        }
+
+        var cached = Volatile.Read(ref _localPrincipal);
+        if (cached is not null && ReferenceEquals(cached.SpiffeId, certificate.SpiffeId))
+        {
+            return cached.Labels;
+        }
+
+        var created = new Principal(certificate.SpiffeId, Intern(_local with { Principal = certificate.SpiffeId }));
+        Volatile.Write(ref _localPrincipal, created);
+        return created.Labels;
+    }
+
+    private PeerLabels PeerOf(PeerIdentity peer) => _peers.TryGetValue(peer, out var labels) ? labels
+        : _peers.GetValue(peer, p => Intern(PeerLabels.Unknown with { Namespace = p.Namespace, Principal = p.SpiffeId }));
+
+    private UpstreamNote CreateNote(ProxyState state, Cluster cluster, MeshEndpoint? endpoint, bool mtls)
+    {
+        var host = cluster.Key.Host;
+        var service = state.Snapshot.Services.FirstOrDefault(s => string.Equals(s.Host, host, StringComparison.OrdinalIgnoreCase));
+        var ns = service?.Namespace ?? PeerLabels.UnknownValue;
+        var labels = new PeerLabels(
+            service?.Name ?? PeerLabels.UnknownValue, ns, PeerLabels.UnknownValue,
+            endpoint is null ? PeerLabels.UnknownValue : PeerLabels.Label(endpoint.Labels, "app"),
+            endpoint is null ? PeerLabels.UnknownValue : PeerLabels.Label(endpoint.Labels, "version"),
+            host, service?.Name ?? host, ns, service is null ? PeerLabels.UnknownValue : PeerLabels.LocalCluster);
+        if (endpoint is not null && service is not null && MeshMtls(cluster, endpoint, mtls) && TrustDomain() is { } trustDomain)
+        {
+            labels = labels with { Principal = $"spiffe://{trustDomain}/ns/{ns}/sa/{endpoint.ServiceAccount}" };
+        }
+
+        return new UpstreamNote(cluster, mtls, Intern(labels));
+    }
+
+    // The same decision as TlsOrigination: ISTIO_MUTUAL, or auto mTLS towards a sidecar that accepts it.
+    private static bool MeshMtls(Cluster cluster, MeshEndpoint endpoint, bool hasCertificate) =>
+        hasCertificate && cluster.Policy?.Tls?.Mode switch
+        {
+            ClientTlsMode.IstioMutual => true,
+            null => endpoint.ProxyId.Length > 0 && !endpoint.MtlsDisabled,
+            _ => false,
+        };
+
+    private string? TrustDomain() => _certificates?.TrustDomains is [var first, ..] ? first : null;
+
+    private PeerLabels Intern(PeerLabels labels) => _interned.GetOrAdd(labels, labels);
+
+    private static UpstreamNote Remember<TKey>(ConditionalWeakTable<TKey, UpstreamNote> table, TKey key, UpstreamNote note)
+        where TKey : class
+    {
+        table.AddOrUpdate(key, note);
+        return note;
+    }
+
+    /// <summary>The destination of one outbound request, set as a request feature by <see cref="NoteUpstream"/>.</summary>
+    private sealed class UpstreamNote(Cluster cluster, bool mtls, PeerLabels labels)
+    {
+        public PeerLabels Labels { get; } = labels;
+
+        public bool Matches(Cluster current, bool currentMtls) => ReferenceEquals(cluster, current) && mtls == currentMtls;
+    }
+
+    private sealed record Principal(string SpiffeId, PeerLabels Labels);
+}

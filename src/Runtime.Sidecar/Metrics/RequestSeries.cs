@@ -1,0 +1,31 @@
+namespace Runtime.Sidecar.Metrics;
+
+/// <summary>
+/// One pre-bound series of Istio's request metrics: its label set, rendered once, and lock-free counters (the
+/// request count and three histograms) that requests only increment.
+/// </summary>
+internal sealed class RequestSeries(IReadOnlyList<KeyValuePair<string, string>> labels)
+{
+    private long _requests;
+
+    public IReadOnlyList<KeyValuePair<string, string>> Labels { get; } = labels;
+
+    public long Requests => Interlocked.Read(ref _requests);
+
+    /// <summary><c>istio_request_duration_milliseconds</c>.</summary>
+    public LockFreeHistogram Duration { get; } = new(IstioBuckets.Bounds);
+
+    /// <summary><c>istio_request_bytes</c>.</summary>
+    public LockFreeHistogram RequestBytes { get; } = new(IstioBuckets.Bounds);
+
+    /// <summary><c>istio_response_bytes</c>.</summary>
+    public LockFreeHistogram ResponseBytes { get; } = new(IstioBuckets.Bounds);
+
+    public void Record(double milliseconds, long requestBytes, long responseBytes)
+    {
+        Interlocked.Increment(ref _requests);
+        Duration.Observe(milliseconds);
+        RequestBytes.Observe(requestBytes);
+        ResponseBytes.Observe(responseBytes);
+    }
+}
