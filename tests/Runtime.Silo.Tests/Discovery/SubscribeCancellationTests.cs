@@ -11,37 +11,32 @@ namespace Runtime.Silo.Tests.Discovery;
 /// </summary>
 public sealed class SubscribeCancellationTests
 {
-    [Fact]
-    public async Task CancelledSubscribeCall_ProxyIsDisconnected_InListProxiesAndTheGauge()
+    [Theory]
+    [InlineData("cancel the Subscribe call between reads")]
+    [InlineData("cancel the Subscribe call during a read")]
+    [InlineData("close the TCP connection")]
+    public async Task SidecarGoneWithoutDeregistering_IsDisconnected_InListProxiesAndTheGauge(string how)
     {
         await using var f = await DiscoveryFixture.StartAsync();
         var (stays, leaves) = await TwoSyncedSidecarsAsync(f);
 
-        await leaves.CloseStreamAsync().Within("cancelling the Subscribe call");
+        await LeaveAsync(leaves, how).Within(how);
 
         await AssertOnlyStaysConnectedAsync(f, stays, leaves);
     }
 
-    [Fact]
-    public async Task SubscribeCallCancelledDuringARead_ProxyIsDisconnected_InListProxiesAndTheGauge()
+    private static Task LeaveAsync(FakeSidecar sidecar, string how)
     {
-        await using var f = await DiscoveryFixture.StartAsync();
-        var (stays, leaves) = await TwoSyncedSidecarsAsync(f);
-
-        await leaves.CancelPendingReadAsync().Within("cancelling the Subscribe call during a read");
-
-        await AssertOnlyStaysConnectedAsync(f, stays, leaves);
-    }
-
-    [Fact]
-    public async Task ClosedTcpConnection_ProxyIsDisconnected_InListProxiesAndTheGauge()
-    {
-        await using var f = await DiscoveryFixture.StartAsync();
-        var (stays, leaves) = await TwoSyncedSidecarsAsync(f);
-
-        leaves.CloseConnections();
-
-        await AssertOnlyStaysConnectedAsync(f, stays, leaves);
+        switch (how)
+        {
+            case "cancel the Subscribe call between reads":
+                return sidecar.CloseStreamAsync();
+            case "cancel the Subscribe call during a read":
+                return sidecar.CancelPendingReadAsync();
+            default:
+                sidecar.CloseConnections();
+                return Task.CompletedTask;
+        }
     }
 
     private static async Task<(FakeSidecar Stays, FakeSidecar Leaves)> TwoSyncedSidecarsAsync(DiscoveryFixture f)
