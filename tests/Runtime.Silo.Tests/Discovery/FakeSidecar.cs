@@ -144,7 +144,14 @@ internal sealed class FakeSidecar : IDisposable
         _stream = null;
         var read = stream.MoveNextAsync().AsTask();
         _streamCancel?.Cancel();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read);
+        // A push racing the cancel completes that read; the next one then ends on the cancelled token.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            while (await read)
+            {
+                read = stream.MoveNextAsync().AsTask();
+            }
+        });
         await stream.DisposeAsync();
     }
 

@@ -18,7 +18,7 @@ public sealed class SubscribeCancellationTests
     public async Task SidecarGoneWithoutDeregistering_IsDisconnected_InListProxiesAndTheGauge(string how)
     {
         await using var f = await DiscoveryFixture.StartAsync();
-        var (stays, leaves) = await TwoSyncedSidecarsAsync(f);
+        var (stays, leaves) = await TwoConnectedSidecarsAsync(f);
 
         await LeaveAsync(leaves, how).Within(how);
 
@@ -39,18 +39,17 @@ public sealed class SubscribeCancellationTests
         }
     }
 
-    private static async Task<(FakeSidecar Stays, FakeSidecar Leaves)> TwoSyncedSidecarsAsync(DiscoveryFixture f)
+    private static async Task<(FakeSidecar Stays, FakeSidecar Leaves)> TwoConnectedSidecarsAsync(DiscoveryFixture f)
     {
         var stays = await f.RegisterAsync("productpage", "bookinfo", "10.0.0.1");
         var leaves = await f.RegisterAsync("reviews", "bookinfo", "10.0.0.2");
         foreach (var sidecar in new[] { stays, leaves })
         {
             sidecar.Subscribe();
-            await sidecar.AckAsync((await sidecar.NextAsync("the first snapshot")).Version);
+            await sidecar.NextAsync("the first snapshot");
         }
 
-        var synced = await ProxiesWhenAsync(f, p => p.All(s => s.State == V1.SyncState.Synced), "both proxies SYNCED");
-        Assert.All(synced, p => Assert.True(p.Connected));
+        await ProxiesWhenAsync(f, p => p.All(s => s.Connected), "both proxies connected");
         return (stays, leaves);
     }
 
@@ -62,7 +61,9 @@ public sealed class SubscribeCancellationTests
         var left = proxies.Single(p => p.ProxyId == leaves.ProxyId);
         var stayed = proxies.Single(p => p.ProxyId == stays.ProxyId);
         Assert.False(left.Connected);
-        Assert.Equal((V1.SyncState.Synced, true), (stayed.State, stayed.Connected));
+        // The other proxy's state may be STALE (its endpoints changed after its read), never DISCONNECTED.
+        Assert.True(stayed.Connected);
+        Assert.NotEqual(V1.SyncState.Disconnected, stayed.State);
         using var http = new HttpClient { BaseAddress = f.Silo.HttpAddress };
         var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative)).Within("/metrics");
         Assert.Contains("silo_discovery_proxies_connected 1", metrics.Split('\n'));
