@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Runtime.Grpc.Client;
 using Runtime.Silo.Tests.Api;
 using V1 = Runtime.Abstractions.Api.V1;
@@ -11,12 +12,16 @@ internal sealed class FakeSidecar : IDisposable
     public static readonly TimeSpan PushTimeout = TimeSpan.FromSeconds(10);
 
     private readonly GrpcClient _client;
+    private readonly SocketsHttpHandler _handler;
+    private readonly List<Socket> _sockets;
     private CancellationTokenSource? _streamCancel;
     private IAsyncEnumerator<V1.ProxySnapshot>? _stream;
 
-    private FakeSidecar(GrpcClient client, string proxyId, V1.ProxyIdentity identity)
+    private FakeSidecar(SocketsHttpHandler handler, GrpcClient client, List<Socket> sockets, string proxyId, V1.ProxyIdentity identity)
     {
+        _handler = handler;
         _client = client;
+        _sockets = sockets;
         ProxyId = proxyId;
         Identity = identity;
     }
@@ -32,11 +37,14 @@ internal sealed class FakeSidecar : IDisposable
 
     public static async Task<FakeSidecar> RegisterAsync(Uri server, string service, string ns, string address, string instance, Dictionary<string, string>? labels)
     {
-        var client = new GrpcClient(server);
+        // Its own connections, each socket kept, so a test can drop them as a crashed sidecar's kernel would.
+        var sockets = new List<Socket>();
+        var handler = new SocketsHttpHandler { ConnectCallback = (context, token) => ConnectAsync(context, sockets, token) };
+        var client = new GrpcClient(server, handler);
         var identity = new V1.ProxyIdentity { Service = service, Namespace = ns, Address = address, InboundPort = 15006, AppPort = 9080, Instance = instance };
         identity.Labels.Add(labels ?? []);
         var response = await client.CallAsync("DiscoveryService/Register", new V1.RegisterRequest { Identity = identity, ProxyVersion = "test-1.0" }, V1.RegisterResponse.Parser);
-        return new FakeSidecar(client, response.ProxyId, identity);
+        return new FakeSidecar(handler, client, sockets, response.ProxyId, identity);
     }
 
     /// <summary>Opens the Subscribe stream; the control plane pushes the current snapshot first.</summary>
@@ -117,13 +125,76 @@ internal sealed class FakeSidecar : IDisposable
     public Task<V1.RegisterResponse> RegisterAgainAsync() =>
         _client.CallAsync("DiscoveryService/Register", new V1.RegisterRequest { Identity = Identity, ProxyVersion = "test-1.0" }, V1.RegisterResponse.Parser);
 
-    /// <summary>Closes the Subscribe stream (a sidecar going away without deregistering).</summary>
-    public void CloseStream() => _streamCancel?.Cancel();
+    /// <summary>
+    /// Cancels the Subscribe call between reads (a sidecar going away without deregistering). Cancelling the token
+    /// alone sends nothing while no read is pending; disposing the stream resets it (RST_STREAM CANCEL).
+    /// </summary>
+    public async Task CloseStreamAsync()
+    {
+        var stream = _stream ?? throw new InvalidOperationException("call Subscribe first");
+        _stream = null;
+        _streamCancel?.Cancel();
+        await stream.DisposeAsync();
+    }
+
+    /// <summary>Cancels the Subscribe call while a read is pending for the next snapshot, as a sidecar's read loop is.</summary>
+    public async Task CancelPendingReadAsync()
+    {
+        var stream = _stream ?? throw new InvalidOperationException("call Subscribe first");
+        _stream = null;
+        var read = stream.MoveNextAsync().AsTask();
+        _streamCancel?.Cancel();
+        // A push racing the cancel completes that read; the next one then ends on the cancelled token.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            while (await read)
+            {
+                read = stream.MoveNextAsync().AsTask();
+            }
+        });
+        await stream.DisposeAsync();
+    }
+
+    /// <summary>Closes every TCP connection of this sidecar, with no HTTP/2 goodbye (a sidecar process that died).</summary>
+    public void CloseConnections()
+    {
+        lock (_sockets)
+        {
+            foreach (var socket in _sockets)
+            {
+                socket.Close();
+            }
+
+            _sockets.Clear();
+        }
+    }
 
     public void Dispose()
     {
         _streamCancel?.Cancel();
         _streamCancel?.Dispose();
         _client.Dispose();
+        _handler.Dispose();
+    }
+
+    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, List<Socket> sockets, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        lock (sockets)
+        {
+            sockets.Add(socket);
+        }
+
+        return new NetworkStream(socket, ownsSocket: true);
     }
 }
