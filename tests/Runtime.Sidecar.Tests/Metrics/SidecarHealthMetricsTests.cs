@@ -22,16 +22,20 @@ public sealed class SidecarHealthMetricsTests
         var productpage = await mesh.StartSidecarAsync("productpage", null, "productpage", certificates, "app=productpage");
         await Eventually.Async("config applied and stream up", async () =>
             await ScrapedMetrics.ScrapeAsync(productpage) is var s && s.Where("mesh_sidecar_config_info").Any() && s.Sum("mesh_sidecar_control_plane_connected") == 1);
+        var scrapeStart = DateTimeOffset.UtcNow;
         var before = await ScrapedMetrics.ScrapeAsync(productpage);
+        var scrapeEnd = DateTimeOffset.UtcNow;
         var (info, infoValue) = Assert.Single(before.Where("mesh_sidecar_config_info", ("source", "control-plane")));
         Assert.Equal(1, infoValue);
         Assert.NotEqual("", info["version"]);
         var notAfter = certificates.Current!.NotAfter;
         Assert.Equal(notAfter.ToUnixTimeSeconds(), before.Sum("mesh_sidecar_certificate_expiry_timestamp_seconds"));
         var left = before.Sum("mesh_sidecar_certificate_expires_in_seconds");
-        Assert.InRange(left, 1, (notAfter - DateTimeOffset.UtcNow).TotalSeconds + 1);
+        Assert.InRange(left, (notAfter - scrapeEnd).TotalSeconds, (notAfter - scrapeStart).TotalSeconds);
         Assert.Single(before.Where("mesh_sidecar_trust_bundle_generation"));
-        Assert.InRange(before.Sum("mesh_sidecar_config_age_seconds"), 0, TestTimeouts.Default.TotalSeconds * 10);
+        var applied = before.Sum("mesh_sidecar_config_applied_timestamp_seconds");
+        Assert.InRange(applied, 1, scrapeEnd.ToUnixTimeMilliseconds() / 1000.0);
+        Assert.InRange(before.Sum("mesh_sidecar_config_age_seconds"), 0, (scrapeEnd.ToUnixTimeMilliseconds() / 1000.0) - applied + 0.001); // both rounded down to the millisecond
 
         await mesh.Harness.ApplyAsync("""
             apiVersion: networking.istio.io/v1beta1
