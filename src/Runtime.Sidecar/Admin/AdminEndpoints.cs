@@ -15,9 +15,9 @@ namespace Runtime.Sidecar.Admin;
 /// The admin port, Envoy-style: <c>/ready</c> (200 only once a config is in), <c>/config_dump</c> (the applied
 /// snapshot and its version, JSON), <c>/clusters</c> (services, endpoints and their health; per cluster in use, the
 /// connection-pool limits and counters and each endpoint's in-flight requests and outlier state, JSON),
-/// <c>/stats/prometheus</c> (Istio's request metrics, Prometheus text), <c>POST /quitquitquit</c> (graceful exit, for Jobs) and <c>POST /logging?level=debug</c>.
+/// <c>/stats/prometheus</c> (Istio's request metrics, then the sidecar's own <c>mesh_sidecar_*</c> health; Prometheus text), <c>POST /quitquitquit</c> (graceful exit, for Jobs) and <c>POST /logging?level=debug</c>.
 /// </summary>
-internal sealed class AdminEndpoints(ProxyConfig config, ClusterResilienceRegistry resilience, LogLevelSwitch logLevel, IHostApplicationLifetime lifetime, Func<string?> proxyId, RequestMetrics metrics)
+internal sealed class AdminEndpoints(ProxyConfig config, ClusterResilienceRegistry resilience, LogLevelSwitch logLevel, IHostApplicationLifetime lifetime, Func<string?> proxyId, RequestMetrics metrics, SidecarHealthMetrics health)
 {
     public Task HandleAsync(HttpContext context)
     {
@@ -158,7 +158,7 @@ internal sealed class AdminEndpoints(ProxyConfig config, ClusterResilienceRegist
     private Task PrometheusAsync(HttpContext context)
     {
         context.Response.ContentType = PrometheusTextWriter.ContentType;
-        return context.Response.WriteAsync(metrics.Render(), Encoding.UTF8, context.RequestAborted);
+        return context.Response.WriteAsync(metrics.Render() + health.Render(), Encoding.UTF8, context.RequestAborted);
     }
 
     private Task QuitAsync(HttpContext context)

@@ -37,6 +37,7 @@ internal sealed partial class ControlPlaneClient : IAsyncDisposable
     private readonly Random _jitter = new();
     private Task? _loop;
     private volatile Registration? _registration;
+    private volatile bool _connected;
     private int _disposed;
 
     /// <summary>
@@ -56,6 +57,9 @@ internal sealed partial class ControlPlaneClient : IAsyncDisposable
         _time = time;
         _logger = logger;
     }
+
+    /// <summary>Whether the config stream is up: a snapshot came on it and it has not ended since (for metrics).</summary>
+    public bool Connected => _connected;
 
     /// <summary>The proxy id the control plane gave this sidecar, once registered.</summary>
     public string? ProxyId => _registration?.ProxyId;
@@ -168,6 +172,7 @@ internal sealed partial class ControlPlaneClient : IAsyncDisposable
             await foreach (var message in client.ServerStreamingAsync(Service + "Subscribe", subscribe, V1.ProxySnapshot.Parser, options: null, session.Token).ConfigureAwait(false))
             {
                 connected();
+                _connected = true;
                 string? error;
                 try
                 {
@@ -200,6 +205,7 @@ internal sealed partial class ControlPlaneClient : IAsyncDisposable
         }
         finally
         {
+            _connected = false;
             await session.CancelAsync().ConfigureAwait(false);
             await heartbeat.ConfigureAwait(false);
         }

@@ -131,7 +131,7 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
         var outbound = services.GetRequiredService<OutboundProxy>();
         var inbound = services.GetRequiredService<InboundProxy>();
         var metrics = services.GetRequiredService<RequestMetrics>();
-        var admin = new AdminEndpoints(config, services.GetRequiredService<ClusterResilienceRegistry>(), services.GetRequiredService<LogLevelSwitch>(), _app.Lifetime, () => _controlPlane?.ProxyId, metrics);
+        var admin = new AdminEndpoints(config, services.GetRequiredService<ClusterResilienceRegistry>(), services.GetRequiredService<LogLevelSwitch>(), _app.Lifetime, () => _controlPlane?.ProxyId, metrics, new SidecarHealthMetrics(config, services.GetRequiredService<ClusterResilienceRegistry>(), services.GetService<IWorkloadCertificateSource>(), () => services.GetRequiredService<CertificateRotation>().TrustGeneration, () => _controlPlane?.Connected ?? false, TimeProvider.System)); // health metrics (issue 6)
         // Arguments run in order: the start timestamp is taken before the proxy starts on the request.
         _app.Run(context => ListenerOf(context) switch
         {
