@@ -33,11 +33,7 @@ public sealed partial class AccessLogMeshTests : IDisposable
               selector: {matchLabels: {app: reviews}}
               accessLogging: [{providers: [{name: envoy}]}]
             """);
-        var (reviews, reviewsLog) = await StartAsync(harness, "reviews", app, AccessLogFormat.Json, "app=reviews");
-        var (productpage, productpageLog) = await StartAsync(harness, "productpage", null, AccessLogFormat.Json, "app=productpage");
-        await MeshHarness.WaitForEndpointsAsync(productpage, ReviewsFqdn, 1);
-        await MeshHarness.WaitForConfigAsync(productpage, "reviews-logs");
-        await MeshHarness.WaitForConfigAsync(reviews, "reviews-logs");
+        var (reviews, reviewsLog, productpage, productpageLog) = await StartPairAsync(harness, app, AccessLogFormat.Json, "reviews-logs");
 
         using (var response = await CallAsync(productpage, "/200?x=1", "req-1"))
         {
@@ -80,10 +76,7 @@ public sealed partial class AccessLogMeshTests : IDisposable
             spec:
               accessLogging: [{filter: {expression: "response.code >= 500"}}]
             """);
-        var (reviews, _) = await StartAsync(harness, "reviews", app, AccessLogFormat.Text, "app=reviews");
-        var (productpage, productpageLog) = await StartAsync(harness, "productpage", null, AccessLogFormat.Text, "app=productpage");
-        await MeshHarness.WaitForEndpointsAsync(productpage, ReviewsFqdn, 1);
-        await MeshHarness.WaitForConfigAsync(productpage, "mesh-default");
+        var (reviews, _, productpage, productpageLog) = await StartPairAsync(harness, app, AccessLogFormat.Text, "mesh-default");
 
         foreach (var code in new[] { 200, 500, 404, 500, 201 })
         {
@@ -126,11 +119,7 @@ public sealed partial class AccessLogMeshTests : IDisposable
               selector: {matchLabels: {app: reviews}}
               accessLogging: [{disabled: true}]
             """);
-        var (reviews, reviewsLog) = await StartAsync(harness, "reviews", app, AccessLogFormat.Text, "app=reviews");
-        var (productpage, productpageLog) = await StartAsync(harness, "productpage", null, AccessLogFormat.Text, "app=productpage");
-        await MeshHarness.WaitForEndpointsAsync(productpage, ReviewsFqdn, 1);
-        await MeshHarness.WaitForConfigAsync(reviews, "reviews-quiet");
-        await MeshHarness.WaitForConfigAsync(productpage, "mesh-default");
+        var (reviews, reviewsLog, productpage, productpageLog) = await StartPairAsync(harness, app, AccessLogFormat.Text, "mesh-default", "reviews-quiet");
 
         using (var response = await CallAsync(productpage, "/200", "d-1"))
         {
@@ -154,15 +143,24 @@ public sealed partial class AccessLogMeshTests : IDisposable
 
     public void Dispose() => _logs.Delete(recursive: true);
 
-    private async Task<(RunningSidecar Sidecar, string Log)> StartAsync(MeshHarness harness, string service, TestServer? app, AccessLogFormat format, params string[] labels)
+    /// <summary>Starts reviews (in front of <paramref name="app"/>) and productpage, each logging to its own file, once both have the named Telemetry resources.</summary>
+    private async Task<(RunningSidecar Reviews, string ReviewsLog, RunningSidecar Productpage, string ProductpageLog)> StartPairAsync(
+        MeshHarness harness, TestServer app, AccessLogFormat format, params string[] telemetry)
     {
-        var log = Path.Combine(_logs.FullName, service + ".log");
-        harness.ConfigureSidecar = options =>
+        var reviewsLog = Path.Combine(_logs.FullName, "reviews.log");
+        var productpageLog = Path.Combine(_logs.FullName, "productpage.log");
+        harness.ConfigureSidecar = options => (options.AccessLogPath, options.AccessLogFormat) = (reviewsLog, format);
+        var reviews = await harness.StartSidecarAsync("reviews", app, labels: ["app=reviews"]);
+        harness.ConfigureSidecar = options => (options.AccessLogPath, options.AccessLogFormat) = (productpageLog, format);
+        var productpage = await harness.StartSidecarAsync("productpage", null, labels: ["app=productpage"]);
+        await MeshHarness.WaitForEndpointsAsync(productpage, ReviewsFqdn, 1);
+        foreach (var name in telemetry)
         {
-            options.AccessLogPath = log;
-            options.AccessLogFormat = format;
-        };
-        return (await harness.StartSidecarAsync(service, app, labels: labels), log);
+            await MeshHarness.WaitForConfigAsync(reviews, name);
+            await MeshHarness.WaitForConfigAsync(productpage, name);
+        }
+
+        return (reviews, reviewsLog, productpage, productpageLog);
     }
 
     private static async Task<HttpResponseMessage> CallAsync(RunningSidecar client, string path, string requestId)
