@@ -23,17 +23,15 @@ public sealed partial class AccessLogMeshTests : IDisposable
     [Fact]
     public async Task WorkloadTelemetry_Json_OnlyThatWorkloadLogsWithAllFields()
     {
-        await using var harness = await MeshHarness.StartAsync();
-        await using var app = await StatusApp();
-        await harness.ApplyAsync("""
+        await using var pair = await StartPairAsync("""
             apiVersion: telemetry.istio.io/v1
             kind: Telemetry
             metadata: {name: reviews-logs, namespace: default}
             spec:
               selector: {matchLabels: {app: reviews}}
               accessLogging: [{providers: [{name: envoy}]}]
-            """);
-        var (reviews, reviewsLog, productpage, productpageLog) = await StartPairAsync(harness, app, AccessLogFormat.Json, "reviews-logs");
+            """, AccessLogFormat.Json, "reviews-logs");
+        var (reviews, reviewsLog, productpage, productpageLog) = (pair.Reviews, pair.ReviewsLog, pair.Productpage, pair.ProductpageLog);
 
         using (var response = await CallAsync(productpage, "/200?x=1", "req-1"))
         {
@@ -57,7 +55,7 @@ public sealed partial class AccessLogMeshTests : IDisposable
         Assert.Equal(10, entry.GetProperty("bytes_sent").GetInt64());
         Assert.Equal(0, entry.GetProperty("bytes_received").GetInt64());
         Assert.True(entry.GetProperty("duration").GetInt64() >= 0);
-        Assert.Equal($"127.0.0.1:{app.Address.Port}", entry.GetProperty("upstream_host").GetString());
+        Assert.Equal($"127.0.0.1:{pair.App.Address.Port}", entry.GetProperty("upstream_host").GetString());
         Assert.Equal("req-1", entry.GetProperty("request_id").GetString());
         Assert.StartsWith("reviews", entry.GetProperty("authority").GetString(), StringComparison.Ordinal);
         Assert.Equal("reviews.default", entry.GetProperty("destination_identity").GetString());
@@ -67,16 +65,14 @@ public sealed partial class AccessLogMeshTests : IDisposable
     [Fact]
     public async Task MeshTelemetry_FilterOnResponseCode_LogsOnlyMatchingRequests()
     {
-        await using var harness = await MeshHarness.StartAsync();
-        await using var app = await StatusApp();
-        await harness.ApplyAsync("""
+        await using var pair = await StartPairAsync("""
             apiVersion: telemetry.istio.io/v1
             kind: Telemetry
             metadata: {name: mesh-default, namespace: istio-system}
             spec:
               accessLogging: [{filter: {expression: "response.code >= 500"}}]
-            """);
-        var (reviews, _, productpage, productpageLog) = await StartPairAsync(harness, app, AccessLogFormat.Text, "mesh-default");
+            """, AccessLogFormat.Text, "mesh-default");
+        var (reviews, _, productpage, productpageLog) = (pair.Reviews, pair.ReviewsLog, pair.Productpage, pair.ProductpageLog);
 
         foreach (var code in new[] { 200, 500, 404, 500, 201 })
         {
@@ -103,9 +99,7 @@ public sealed partial class AccessLogMeshTests : IDisposable
     [Fact]
     public async Task WorkloadDisabled_OverridesMeshEnabled()
     {
-        await using var harness = await MeshHarness.StartAsync();
-        await using var app = await StatusApp();
-        await harness.ApplyAsync("""
+        await using var pair = await StartPairAsync("""
             apiVersion: telemetry.istio.io/v1
             kind: Telemetry
             metadata: {name: mesh-default, namespace: istio-system}
@@ -118,8 +112,8 @@ public sealed partial class AccessLogMeshTests : IDisposable
             spec:
               selector: {matchLabels: {app: reviews}}
               accessLogging: [{disabled: true}]
-            """);
-        var (reviews, reviewsLog, productpage, productpageLog) = await StartPairAsync(harness, app, AccessLogFormat.Text, "mesh-default", "reviews-quiet");
+            """, AccessLogFormat.Text, "mesh-default", "reviews-quiet");
+        var (reviews, reviewsLog, productpage, productpageLog) = (pair.Reviews, pair.ReviewsLog, pair.Productpage, pair.ProductpageLog);
 
         using (var response = await CallAsync(productpage, "/200", "d-1"))
         {
@@ -143,24 +137,48 @@ public sealed partial class AccessLogMeshTests : IDisposable
 
     public void Dispose() => _logs.Delete(recursive: true);
 
-    /// <summary>Starts reviews (in front of <paramref name="app"/>) and productpage, each logging to its own file, once both have the named Telemetry resources.</summary>
-    private async Task<(RunningSidecar Reviews, string ReviewsLog, RunningSidecar Productpage, string ProductpageLog)> StartPairAsync(
-        MeshHarness harness, TestServer app, AccessLogFormat format, params string[] telemetry)
+    /// <summary>A control plane, a status app, and the two sidecars with their log files.</summary>
+    private sealed class Pair(MeshHarness harness, TestServer app, string logs) : IAsyncDisposable
     {
-        var reviewsLog = Path.Combine(_logs.FullName, "reviews.log");
-        var productpageLog = Path.Combine(_logs.FullName, "productpage.log");
-        harness.ConfigureSidecar = options => (options.AccessLogPath, options.AccessLogFormat) = (reviewsLog, format);
-        var reviews = await harness.StartSidecarAsync("reviews", app, labels: ["app=reviews"]);
-        harness.ConfigureSidecar = options => (options.AccessLogPath, options.AccessLogFormat) = (productpageLog, format);
-        var productpage = await harness.StartSidecarAsync("productpage", null, labels: ["app=productpage"]);
-        await MeshHarness.WaitForEndpointsAsync(productpage, ReviewsFqdn, 1);
+        public TestServer App => app;
+
+        public RunningSidecar Reviews { get; set; } = null!;
+
+        public RunningSidecar Productpage { get; set; } = null!;
+
+        public string ReviewsLog => Path.Combine(logs, "reviews.log");
+
+        public string ProductpageLog => Path.Combine(logs, "productpage.log");
+
+        public async ValueTask DisposeAsync()
+        {
+            await app.DisposeAsync();
+            await harness.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Applies <paramref name="manifest"/> to a new control plane, then starts reviews (in front of a status app) and
+    /// productpage, each logging to its own file, and waits until both have the named Telemetry resources.
+    /// </summary>
+    private async Task<Pair> StartPairAsync(string manifest, AccessLogFormat format, params string[] telemetry)
+    {
+        var harness = await MeshHarness.StartAsync();
+        var app = await StatusApp();
+        var pair = new Pair(harness, app, _logs.FullName);
+        await harness.ApplyAsync(manifest);
+        harness.ConfigureSidecar = options => (options.AccessLogPath, options.AccessLogFormat) = (pair.ReviewsLog, format);
+        pair.Reviews = await harness.StartSidecarAsync("reviews", app, labels: ["app=reviews"]);
+        harness.ConfigureSidecar = options => (options.AccessLogPath, options.AccessLogFormat) = (pair.ProductpageLog, format);
+        pair.Productpage = await harness.StartSidecarAsync("productpage", null, labels: ["app=productpage"]);
+        await MeshHarness.WaitForEndpointsAsync(pair.Productpage, ReviewsFqdn, 1);
         foreach (var name in telemetry)
         {
-            await MeshHarness.WaitForConfigAsync(reviews, name);
-            await MeshHarness.WaitForConfigAsync(productpage, name);
+            await MeshHarness.WaitForConfigAsync(pair.Reviews, name);
+            await MeshHarness.WaitForConfigAsync(pair.Productpage, name);
         }
 
-        return (reviews, reviewsLog, productpage, productpageLog);
+        return pair;
     }
 
     private static async Task<HttpResponseMessage> CallAsync(RunningSidecar client, string path, string requestId)
