@@ -51,6 +51,11 @@ internal sealed class TelemetryValidator : SpecValidator<TelemetrySpec>
         for (var i = 0; i < (spec.AccessLogging?.Count ?? 0); i++)
         {
             Providers($"spec.accessLogging[{i}].providers", spec.AccessLogging![i].Providers, issues);
+            // Access logs (issue 6): only the filter shapes the sidecar evaluates.
+            if (spec.AccessLogging[i].Filter?.Expression is { } expression && AccessLogCondition.Parse(expression) is null)
+            {
+                issues.Error($"spec.accessLogging[{i}].filter.expression", $"filter expression '{expression}' is not supported", $"use {AccessLogCondition.Supported}, e.g. response.code >= 400");
+            }
         }
     }
 

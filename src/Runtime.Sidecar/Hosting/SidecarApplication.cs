@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Runtime.Sidecar.AccessLogging;
 using Runtime.Sidecar.Admin;
 using Runtime.Sidecar.Configuration;
 using Runtime.Sidecar.Discovery;
@@ -92,7 +93,9 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
         builder.Services.AddSingleton<JwksCache>(); // JWT (RequestAuthentication)
         builder.Services.AddSingleton<JwtAuthenticator>(); // JWT (RequestAuthentication)
         builder.Services.AddSingleton<InboundProxy>();
-        builder.Services.AddSingleton(sp => new RequestMetrics(identity, sp.GetService<IWorkloadCertificateSource>())); // Istio metrics (issue 6)
+        builder.Services.AddSingleton(_ => AccessLogWriter.Open(options.AccessLogPath, options.AccessLogFormat)); // access logs (issue 6)
+        builder.Services.AddSingleton(sp => new AccessLog(sp.GetRequiredService<ProxyConfig>(), sp.GetRequiredService<AccessLogWriter>(), options.AppPort is int app ? $"127.0.0.1:{app}" : null));
+        builder.Services.AddSingleton(sp => new RequestMetrics(identity, sp.GetService<IWorkloadCertificateSource>(), sp.GetRequiredService<AccessLog>())); // Istio metrics (issue 6)
         // mTLS (issue 5): with a certificate source, inbound TLS termination and outbound TLS origination.
         if (options.CertificateSource is { } certificates)
         {

@@ -28,6 +28,8 @@ internal static class SidecarCommandLine
             new("--instance", "MESH_INSTANCE", "instance name shown by meshctl proxy-status", "service-address-port", (o, v) => { o.Instance = v; return null; }),
             new("--path-normalization", "MESH_PATH_NORMALIZATION", "request path normalization: STRICT, or Istio's NONE, BASE, MERGE_SLASHES, DECODE_AND_MERGE_SLASHES", "STRICT", ReadPathNormalization),
             new("--token-file", "MESH_TOKEN_FILE", "file holding the bootstrap token for the first workload certificate (or set MESH_TOKEN)", "none", (o, v) => { o.TokenFile = v; return null; }),
+            new("--access-log-format", "MESH_ACCESS_LOG_FORMAT", "access-log lines (when a Telemetry enables them): text (Envoy's default format) or json", "text", ReadAccessLogFormat),
+            new("--access-log-path", "MESH_ACCESS_LOG_PATH", "where access-log lines go: stdout or a file path (appended to)", "stdout", (o, v) => { o.AccessLogPath = v; return null; }),
             new("--log-level", "MESH_LOG_LEVEL", "trace, debug, information, warning, error, critical or none", "information", (o, v) => FlagValues.ReadLogLevel(v, l => o.LogLevel = l)),
         ]);
 
@@ -53,6 +55,22 @@ internal static class SidecarCommandLine
 
         options.PathNormalization = mode.Value;
         return null;
+    }
+
+    // Access logs (issue 6).
+    private static string? ReadAccessLogFormat(SidecarOptions options, string value)
+    {
+        switch (value.ToLowerInvariant())
+        {
+            case "text":
+                options.AccessLogFormat = AccessLogging.AccessLogFormat.Text;
+                return null;
+            case "json":
+                options.AccessLogFormat = AccessLogging.AccessLogFormat.Json;
+                return null;
+            default:
+                return "is not text or json";
+        }
     }
 
     private static string? ReadLabel(SidecarOptions options, string value)

@@ -53,6 +53,12 @@ public sealed class SidecarOptions
     /// <summary>Minimum log level. Default information.</summary>
     public LogLevel LogLevel { get; set; } = LogLevel.Information;
 
+    /// <summary>Access-log line format (issue 6), used when a Telemetry resource enables access logs. Default text.</summary>
+    public AccessLogging.AccessLogFormat AccessLogFormat { get; set; } = AccessLogging.AccessLogFormat.Text;
+
+    /// <summary>Where access-log lines go (issue 6): <c>stdout</c> (default) or a file, appended to.</summary>
+    public string AccessLogPath { get; set; } = "stdout";
+
     /// <summary>
     /// The workload certificate source to use instead of a registered one (in-process hosts and tests); null uses
     /// the DI registration, if any. Without a source the sidecar speaks plaintext only.

@@ -20,6 +20,13 @@ internal sealed partial class RequestMetrics
         WriteHistogram(writer, series, "istio_request_duration_milliseconds", "Request duration in milliseconds, from the first byte received to the response's end.", s => s.Duration);
         WriteHistogram(writer, series, "istio_request_bytes", "HTTP request body sizes in bytes (the declared Content-Length; 0 when none was declared).", s => s.RequestBytes);
         WriteHistogram(writer, series, "istio_response_bytes", "HTTP response body sizes in bytes (the declared Content-Length; 0 when none was declared).", s => s.ResponseBytes);
+        // Access logs (issue 6).
+        if (_accessLog is not null)
+        {
+            writer.WriteFamily("runtime_sidecar_access_log_dropped_total", "counter", "Access-log entries dropped because the log queue was full or the output failed.");
+            writer.WriteSample("runtime_sidecar_access_log_dropped_total", [], _accessLog.Writer.Dropped);
+        }
+
         return writer.ToString();
     }
 

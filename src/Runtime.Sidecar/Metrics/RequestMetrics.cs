@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Runtime.Abstractions.Discovery;
 using Runtime.Abstractions.Networking;
+using Runtime.Sidecar.AccessLogging;
 using Runtime.Sidecar.Configuration;
 using Runtime.Sidecar.Forwarding;
 using Runtime.Sidecar.Routing;
@@ -32,13 +33,15 @@ internal sealed partial class RequestMetrics
     private readonly IWorkloadCertificateSource? _certificates;
     private readonly SidecarIdentity _identity;
     private readonly PeerLabels _local;
+    private readonly AccessLog? _accessLog; // access logs (issue 6)
     private Principal? _localPrincipal;
 
-    public RequestMetrics(SidecarIdentity identity, IWorkloadCertificateSource? certificates = null)
+    public RequestMetrics(SidecarIdentity identity, IWorkloadCertificateSource? certificates = null, AccessLog? accessLog = null)
     {
         ArgumentNullException.ThrowIfNull(identity);
         _identity = identity;
         _certificates = certificates;
+        _accessLog = accessLog;
         _local = Intern(new PeerLabels(
             identity.Service, identity.Namespace, PeerLabels.UnknownValue, PeerLabels.Label(identity.Labels, "app"), PeerLabels.Label(identity.Labels, "version"),
             $"{identity.Service}.{identity.Namespace}.svc.cluster.local", identity.Service, identity.Namespace, PeerLabels.LocalCluster));
@@ -101,8 +104,21 @@ internal sealed partial class RequestMetrics
             ? new RequestSeriesKey(true, LocalWithPrincipal(), context.Features.Get<UpstreamNote>()?.Labels ?? PeerLabels.Unknown, code, flags, grpc, grpcStatus, SecurityPolicy.Unknown)
             : new RequestSeriesKey(false, tls is null ? PeerLabels.Unknown : PeerOf(tls.Peer), tls is null ? _local : LocalWithPrincipal(), code, flags, grpc, grpcStatus, tls is null ? SecurityPolicy.None : SecurityPolicy.MutualTls);
         var series = _series.TryGetValue(key, out var found) ? found : _series.GetOrAdd(key, static k => new RequestSeries(LabelsOf(k)));
-        series.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds, request.ContentLength ?? 0, response.ContentLength ?? 0);
+        var elapsed = Stopwatch.GetElapsedTime(startTimestamp);
+        series.Record(elapsed.TotalMilliseconds, request.ContentLength ?? 0, response.ContentLength ?? 0);
+
+        // Access logs (issue 6): the same code, flags, duration and peers as the metrics.
+        if (_accessLog is not null && _accessLog.ShouldLog(outbound, code))
+        {
+            _accessLog.Write(context, outbound, elapsed, code, flags, context.Features.Get<UpstreamNote>()?.Host, Identity(key.Source), Identity(key.Destination));
+        }
     }
+
+    // Access logs (issue 6): the SPIFFE principal when proven, else workload.namespace, else nothing.
+    private static string? Identity(PeerLabels peer) =>
+        peer.Principal != PeerLabels.UnknownValue ? peer.Principal
+        : peer.Workload != PeerLabels.UnknownValue ? $"{peer.Workload}.{peer.Namespace}"
+        : null;
 
     private static int GrpcStatus(HttpContext context)
     {
@@ -149,7 +165,7 @@ internal sealed partial class RequestMetrics
             labels = labels with { Principal = $"spiffe://{trustDomain}/ns/{ns}/sa/{endpoint.ServiceAccount}" };
         }
 
-        return new UpstreamNote(cluster, mtls, Intern(labels));
+        return new UpstreamNote(cluster, mtls, Intern(labels), endpoint is null ? null : $"{endpoint.Address}:{endpoint.Port}");
     }
 
     // The same decision as TlsOrigination: ISTIO_MUTUAL, or auto mTLS towards a sidecar that accepts it.
@@ -173,9 +189,12 @@ internal sealed partial class RequestMetrics
     }
 
     /// <summary>The destination of one outbound request, set as a request feature by <see cref="NoteUpstream"/>.</summary>
-    private sealed class UpstreamNote(Cluster cluster, bool mtls, PeerLabels labels)
+    private sealed class UpstreamNote(Cluster cluster, bool mtls, PeerLabels labels, string? host)
     {
         public PeerLabels Labels { get; } = labels;
+
+        /// <summary>The picked endpoint as <c>address:port</c> (for access logs); null when none was.</summary>
+        public string? Host { get; } = host;
 
         public bool Matches(Cluster current, bool currentMtls) => ReferenceEquals(cluster, current) && mtls == currentMtls;
     }

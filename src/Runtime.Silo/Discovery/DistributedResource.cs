@@ -16,6 +16,7 @@ internal sealed record DistributedResource
     {
         MeshKinds.VirtualService.Kind, MeshKinds.DestinationRule.Kind, MeshKinds.ServiceEntry.Kind,
         MeshKinds.AuthorizationPolicy.Kind, MeshKinds.RequestAuthentication.Kind, MeshKinds.PeerAuthentication.Kind,
+        MeshKinds.Telemetry.Kind, // access logs (issue 6)
     };
 
     public required MeshResource Resource { get; init; }
@@ -70,6 +71,12 @@ internal sealed record DistributedResource
         // Workload selectors are matched by the sidecar itself (it knows its labels; content here is per namespace).
         // PeerAuthentication has no exportTo either.
         if (resource.Kind == MeshKinds.AuthorizationPolicy.Kind || resource.Kind == MeshKinds.RequestAuthentication.Kind || resource.Kind == MeshKinds.PeerAuthentication.Kind)
+        {
+            return new DistributedResource { Resource = resource, Export = PolicyScope(resource.Metadata.Namespace) };
+        }
+
+        // Telemetry (issue 6): scoped like the security policies (root namespace = mesh-wide, selector matched by the sidecar).
+        if (resource.Kind == MeshKinds.Telemetry.Kind)
         {
             return new DistributedResource { Resource = resource, Export = PolicyScope(resource.Metadata.Namespace) };
         }

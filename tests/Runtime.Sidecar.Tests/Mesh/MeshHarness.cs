@@ -68,6 +68,9 @@ internal sealed class MeshHarness : IAsyncDisposable
         return app;
     }
 
+    /// <summary>Adjusts the options of each sidecar started next (e.g. its access-log path).</summary>
+    public Action<SidecarOptions>? ConfigureSidecar { get; set; }
+
     /// <summary>Starts a sidecar for <paramref name="service"/> with the given labels, in front of <paramref name="app"/> (or none).</summary>
     public async Task<RunningSidecar> StartSidecarAsync(string service, TestServer? app, string? dataDir = null, int? appPort = null, params string[] labels)
     {
@@ -82,6 +85,7 @@ internal sealed class MeshHarness : IAsyncDisposable
             LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
         };
         options.ControlPlanes.Add(ControlPlane);
+        ConfigureSidecar?.Invoke(options);
         foreach (var label in labels)
         {
             var parts = label.Split('=');

@@ -1,0 +1,87 @@
+using Runtime.Abstractions.Resources;
+using Runtime.Abstractions.Security;
+
+namespace Runtime.Abstractions.Telemetry;
+
+/// <summary>
+/// Whether one side (client or server) of a workload writes access logs, resolved from Telemetry resources'
+/// <c>accessLogging</c> as Istio does: the workload-selector Telemetry of the workload's namespace, else the
+/// namespace-wide one, else the mesh-wide one (a root namespace, see <see cref="RootNamespaces"/>). The first level
+/// with an <c>accessLogging</c> entry for this side decides; with none anywhere, nothing is logged. Several
+/// Telemetry resources at one level: the oldest wins (then the first by name).
+/// </summary>
+public sealed class AccessLogPolicy
+{
+    private AccessLogPolicy(bool enabled, AccessLogCondition? condition, string source)
+    {
+        Enabled = enabled;
+        Condition = condition;
+        Source = source;
+    }
+
+    /// <summary>Whether requests are logged at all.</summary>
+    public bool Enabled { get; }
+
+    /// <summary>The filter a request must pass to be logged; null logs every request.</summary>
+    public AccessLogCondition? Condition { get; }
+
+    /// <summary>Which Telemetry decided (<c>namespace/name</c>), or <c>default</c>.</summary>
+    public string Source { get; }
+
+    /// <summary>No Telemetry asks for access logs: off.</summary>
+    public static AccessLogPolicy Off { get; } = new(false, null, "default");
+
+    /// <summary>Whether a request answered with <paramref name="responseCode"/> is logged.</summary>
+    public bool ShouldLog(int responseCode) => Enabled && (Condition is null || Condition.Matches(responseCode));
+
+    /// <summary>Resolves the policy of one side of a workload from <paramref name="resources"/> (other kinds are ignored).</summary>
+    /// <param name="resources">The resources in force, typically a proxy snapshot's.</param>
+    /// <param name="namespace">The workload's namespace.</param>
+    /// <param name="labels">The workload's labels, matched by <c>selector.matchLabels</c>.</param>
+    /// <param name="client">True for the client side (outbound requests), false for the server side (inbound).</param>
+    public static AccessLogPolicy Resolve(IEnumerable<MeshResource> resources, string @namespace, IReadOnlyDictionary<string, string> labels, bool client)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        ArgumentNullException.ThrowIfNull(@namespace);
+        ArgumentNullException.ThrowIfNull(labels);
+        var candidates = new List<(MeshResource Resource, TelemetrySpec Spec, AccessLoggingConfig Entry)>();
+        foreach (var resource in resources)
+        {
+            if (resource.Kind == MeshKinds.Telemetry.Kind && MeshKinds.Telemetry.Bind(resource.Spec).Value is TelemetrySpec spec
+                && spec.AccessLogging?.FirstOrDefault(entry => Applies(entry, client)) is { } entry)
+            {
+                candidates.Add((resource, spec, entry));
+            }
+        }
+
+        candidates.Sort((a, b) => Compare(a.Resource, b.Resource));
+        var chosen = candidates.FirstOrDefault(c => c.Resource.Metadata.Namespace == @namespace && c.Spec.Selector?.MatchLabels is { Count: > 0 } wanted && Matches(wanted, labels));
+        chosen = chosen.Resource is not null ? chosen
+            : candidates.FirstOrDefault(c => c.Resource.Metadata.Namespace == @namespace && c.Spec.Selector?.MatchLabels is null or { Count: 0 });
+        chosen = chosen.Resource is not null ? chosen
+            : RootNamespaces.All.Select(root => candidates.FirstOrDefault(c => c.Resource.Metadata.Namespace == root && c.Spec.Selector?.MatchLabels is null or { Count: 0 }))
+                .FirstOrDefault(c => c.Resource is not null);
+        if (chosen.Resource is null)
+        {
+            return Off;
+        }
+
+        return new AccessLogPolicy(chosen.Entry.Disabled != true, AccessLogCondition.Parse(chosen.Entry.Filter?.Expression), $"{chosen.Resource.Metadata.Namespace}/{chosen.Resource.Metadata.Name}");
+    }
+
+    private static bool Applies(AccessLoggingConfig entry, bool client) => entry.Match?.Mode switch
+    {
+        WorkloadMode.Client => client,
+        WorkloadMode.Server => !client,
+        _ => true,
+    };
+
+    private static bool Matches(IReadOnlyDictionary<string, string> wanted, IReadOnlyDictionary<string, string> labels) =>
+        wanted.All(pair => labels.TryGetValue(pair.Key, out var value) && value == pair.Value);
+
+    private static int Compare(MeshResource a, MeshResource b)
+    {
+        var created = Nullable.Compare(a.Metadata.CreationTimestamp, b.Metadata.CreationTimestamp);
+        return created != 0 ? created : string.CompareOrdinal($"{a.Metadata.Namespace}/{a.Metadata.Name}", $"{b.Metadata.Namespace}/{b.Metadata.Name}");
+    }
+}

@@ -1,0 +1,69 @@
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Http;
+using Runtime.Abstractions.Discovery;
+using Runtime.Abstractions.Telemetry;
+using Runtime.Sidecar.Configuration;
+
+namespace Runtime.Sidecar.AccessLogging;
+
+/// <summary>
+/// The sidecar's access log: decides per request, from the Telemetry resources in the current snapshot
+/// (<see cref="AccessLogPolicy"/>, resolved once per snapshot and side), whether the request is logged, and hands
+/// the entry to the <see cref="AccessLogWriter"/>. Called by the request metrics with the values they computed.
+/// </summary>
+internal sealed class AccessLog(ProxyConfig config, AccessLogWriter writer, string? appAddress)
+{
+    private readonly ConditionalWeakTable<ProxySnapshot, Policies> _resolved = [];
+
+    /// <summary>The writer, for its drop counter.</summary>
+    public AccessLogWriter Writer => writer;
+
+    /// <summary>Whether a request on the given side answered with <paramref name="responseCode"/> is logged now.</summary>
+    public bool ShouldLog(bool outbound, int responseCode)
+    {
+        if (config.Current?.Snapshot is not { } snapshot)
+        {
+            return false;
+        }
+
+        var policies = _resolved.GetValue(snapshot, s => new Policies(
+            AccessLogPolicy.Resolve(s.Resources, config.Identity.Namespace, config.Identity.Labels, client: true),
+            AccessLogPolicy.Resolve(s.Resources, config.Identity.Namespace, config.Identity.Labels, client: false)));
+        return (outbound ? policies.Client : policies.Server).ShouldLog(responseCode);
+    }
+
+    /// <summary>
+    /// Queues the entry for a completed request (after <see cref="ShouldLog"/> said yes); an inbound request's upstream
+    /// is the local application (<paramref name="upstreamHost"/> is ignored).
+    /// </summary>
+    public void Write(HttpContext context, bool outbound, TimeSpan elapsed, int responseCode, string responseFlags, string? upstreamHost, string? source, string? destination)
+    {
+        var request = context.Request;
+        var headers = request.Headers;
+        writer.Enqueue(new AccessLogEntry
+        {
+            StartTime = DateTime.UtcNow - elapsed,
+            Outbound = outbound,
+            Method = request.Method,
+            Path = request.QueryString.HasValue ? request.Path.Value + request.QueryString.Value : request.Path.Value ?? "/",
+            Protocol = request.Protocol,
+            ResponseCode = responseCode,
+            ResponseFlags = responseFlags,
+            BytesReceived = request.ContentLength ?? 0,
+            BytesSent = context.Response.ContentLength ?? 0,
+            DurationMs = (long)elapsed.TotalMilliseconds,
+            UpstreamHost = outbound ? upstreamHost : appAddress,
+            RequestId = Header(headers, "x-request-id"),
+            Authority = request.Host.HasValue ? request.Host.Value : null,
+            ForwardedFor = Header(headers, "x-forwarded-for"),
+            UserAgent = Header(headers, "user-agent"),
+            SourceIdentity = source,
+            DestinationIdentity = destination,
+        });
+    }
+
+    private static string? Header(IHeaderDictionary headers, string name) =>
+        headers.TryGetValue(name, out var value) && value.Count > 0 ? value.ToString() : null;
+
+    private sealed record Policies(AccessLogPolicy Client, AccessLogPolicy Server);
+}
