@@ -23,8 +23,8 @@ internal sealed partial class RequestMetrics
         // Access logs (issue 6).
         if (_accessLog is not null)
         {
-            writer.WriteFamily("runtime_sidecar_access_log_dropped_total", "counter", "Access-log entries dropped because the log queue was full or the output failed.");
-            writer.WriteSample("runtime_sidecar_access_log_dropped_total", [], _accessLog.Writer.Dropped);
+            writer.WriteFamily("mesh_sidecar_access_log_dropped_total", "counter", "Access-log entries dropped because the log queue was full or the output failed.");
+            writer.WriteSample("mesh_sidecar_access_log_dropped_total", [], _accessLog.Writer.Dropped);
         }
 
         return writer.ToString();
