@@ -219,7 +219,7 @@ internal sealed partial class ControlPlaneClient : IAsyncDisposable
         {
             while (true)
             {
-                await Task.Delay(interval, _time, session.Token).ConfigureAwait(false);
+                await NextHeartbeatAsync(interval, session.Token).ConfigureAwait(false);
                 var request = new V1.HeartbeatRequest { ProxyId = proxyId, Certificate = CertificateReport() };
                 var outlier = OutlierState();
                 if (outlier is not null && (reported is null || !reported.SequenceEqual(outlier)))
@@ -249,6 +249,20 @@ internal sealed partial class ControlPlaneClient : IAsyncDisposable
             LogHeartbeatFailed(_logger, ex.Status, ex.Message);
             await session.CancelAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Waits for the heartbeat interval, cut short when a new workload certificate is in place, so the control plane learns of it at once.</summary>
+    private async Task NextHeartbeatAsync(TimeSpan interval, CancellationToken cancellationToken)
+    {
+        var delay = Task.Delay(interval, _time, cancellationToken);
+        if (_certificates is not null)
+        {
+            await Task.WhenAny(delay, _certificates.NextIssued.WaitAsync(cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            return;
+        }
+
+        await delay.ConfigureAwait(false);
     }
 
     /// <summary>The workload certificate held now, as a heartbeat reports it; null without one.</summary>

@@ -151,6 +151,27 @@ public sealed class MtlsRotationMeshTests : IAsyncLifetime
         });
     }
 
+    [Fact]
+    public async Task NewCertificate_IsReportedAtOnce_NotAtTheNextPeriodicHeartbeat()
+    {
+        // Heartbeats every 10 minutes: only the heartbeat a new certificate triggers can report it within the test.
+        _silo = await StartSiloAsync(TimeSpan.FromHours(1), grpcPort: 0, heartbeatInterval: TimeSpan.FromMinutes(10));
+        _mesh = MtlsMesh.Over(_silo.GrpcAddress);
+        var sidecar = await _mesh.StartSidecarWithTokenAsync("reviews", null, "reviews", await CreateTokenAsync("reviews"), "app=reviews");
+        var leaf = Certificates(sidecar).Current ?? await Certificates(sidecar).NextIssued.Within();
+
+        V1.CertificateReport? reported = null;
+        await Eventually.Async("the control plane holds the sidecar's certificate report", async () =>
+        {
+            var proxies = await _mesh.Harness.ProxiesAsync();
+            reported = proxies.Proxies.SingleOrDefault(p => p.Identity.Service == "reviews")?.Certificate;
+            return reported is { SpiffeId.Length: > 0 };
+        });
+
+        Assert.Equal(leaf.SpiffeId, reported!.SpiffeId);
+        Assert.Equal(leaf.NotAfter.ToUnixTimeSeconds(), reported.NotAfter.ToDateTimeOffset().ToUnixTimeSeconds());
+    }
+
     private static CertificateRotation Certificates(RunningSidecar sidecar) => sidecar.Services.GetRequiredService<CertificateRotation>();
 
     private static string XfccHash(WorkloadCertificate certificate) => "Hash=" + Convert.ToHexStringLower(SHA256.HashData(certificate.Leaf.RawData));
@@ -173,10 +194,17 @@ public sealed class MtlsRotationMeshTests : IAsyncLifetime
         return (client, server);
     }
 
-    private Task<RunningSilo> StartSiloAsync(TimeSpan certificateTtl, int grpcPort) =>
-        SiloHost.StartAsync(
-            new SiloOptions { GrpcPort = grpcPort, HttpPort = 0, DataDir = Path.Combine(_root, "silo"), LogLevel = LogLevel.Warning, CertTtl = certificateTtl },
-            CancellationToken.None).Within();
+    private Task<RunningSilo> StartSiloAsync(TimeSpan certificateTtl, int grpcPort, TimeSpan? heartbeatInterval = null)
+    {
+        var options = new SiloOptions { GrpcPort = grpcPort, HttpPort = 0, DataDir = Path.Combine(_root, "silo"), LogLevel = LogLevel.Warning, CertTtl = certificateTtl };
+        if (heartbeatInterval is { } interval)
+        {
+            options.HeartbeatInterval = interval;
+            options.EndpointTtl = interval * 3;
+        }
+
+        return SiloHost.StartAsync(options, CancellationToken.None).Within();
+    }
 
     private async Task<string> CreateTokenAsync(string serviceAccount)
     {
