@@ -39,7 +39,8 @@ internal sealed partial class HttpForwarder
         }
 
         // flushFirst: send the headers as soon as the upstream pauses, so streaming clients see the response start.
-        var (result, error) = await StreamCopier.CopyAsync(upstream, context.Response.Body, flushFirst: true, cancellation).ConfigureAwait(false);
+        var (result, error, written) = await StreamCopier.CopyAsync(upstream, context.Response.Body, flushFirst: true, cancellation).ConfigureAwait(false);
+        TransferredBodyBytes.Of(context).NoteResponse(written); // wire byte counts for the request metrics (issue 6)
         switch (result)
         {
             case StreamCopyResult.Completed:

@@ -44,8 +44,8 @@ internal sealed partial class HttpForwarder
 
         // Either side closing ends the tunnel: stop the other direction.
         await cancellation.CancelAsync().ConfigureAwait(false);
-        var (upResult, upError) = await toUpstream.ConfigureAwait(false);
-        var (downResult, downError) = await toDownstream.ConfigureAwait(false);
+        var (upResult, upError, _) = await toUpstream.ConfigureAwait(false);
+        var (downResult, downError, _) = await toDownstream.ConfigureAwait(false);
         await upstream.DisposeAsync().ConfigureAwait(false);
 
         var (outcome, error) = first == toUpstream

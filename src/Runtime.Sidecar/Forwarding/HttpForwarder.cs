@@ -110,6 +110,11 @@ internal sealed partial class HttpForwarder : IHttpForwarder, IDisposable
                 await content.StopAsync().ConfigureAwait(false);
             }
 
+            if (!isUpgrade)
+            {
+                TransferredBodyBytes.Of(context).NoteRequest(content?.BytesCopied ?? 0); // wire byte counts for the request metrics (issue 6)
+            }
+
             response?.Dispose();
             message.Dispose();
         }

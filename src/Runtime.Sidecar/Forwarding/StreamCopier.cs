@@ -14,19 +14,21 @@ internal static class StreamCopier
 
     /// <summary>
     /// Copies until <paramref name="source"/> ends. Never throws: the result says which side failed, with the
-    /// exception. <paramref name="cancellation"/> is cancelled if a flush fails so the read started alongside it
+    /// exception, and how many bytes were written to <paramref name="destination"/> (the body size on the wire, for
+    /// the request metrics). <paramref name="cancellation"/> is cancelled if a flush fails so the read started alongside it
     /// completes.
     /// </summary>
     /// <param name="source">The stream to read to its end.</param>
     /// <param name="destination">The stream to write to.</param>
     /// <param name="cancellation">Cancels the copy; owned by the caller.</param>
     /// <param name="flushFirst">Flush before the first read that would wait, even with nothing written (sends response headers early).</param>
-    public static async ValueTask<(StreamCopyResult Result, Exception? Error)> CopyAsync(
+    public static async ValueTask<(StreamCopyResult Result, Exception? Error, long Written)> CopyAsync(
         Stream source, Stream destination, bool flushFirst, CancellationTokenSource cancellation)
     {
         var token = cancellation.Token;
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         var unflushed = flushFirst;
+        var written = 0L;
         try
         {
             while (true)
@@ -39,7 +41,7 @@ internal static class StreamCopier
                 }
                 catch (Exception ex)
                 {
-                    return (Classify(ex, StreamCopyResult.SourceFailed, token), ex);
+                    return (Classify(ex, StreamCopyResult.SourceFailed, token), ex, written);
                 }
 
                 Exception? flushError = null;
@@ -64,13 +66,13 @@ internal static class StreamCopier
                 catch (Exception ex)
                 {
                     return flushError is not null
-                        ? (Classify(flushError, StreamCopyResult.DestinationFailed, token), flushError)
-                        : (Classify(ex, StreamCopyResult.SourceFailed, token), ex);
+                        ? (Classify(flushError, StreamCopyResult.DestinationFailed, token), flushError, written)
+                        : (Classify(ex, StreamCopyResult.SourceFailed, token), ex, written);
                 }
 
                 if (flushError is not null)
                 {
-                    return (Classify(flushError, StreamCopyResult.DestinationFailed, token), flushError);
+                    return (Classify(flushError, StreamCopyResult.DestinationFailed, token), flushError, written);
                 }
 
                 if (read == 0)
@@ -83,11 +85,11 @@ internal static class StreamCopier
                         }
                         catch (Exception ex)
                         {
-                            return (Classify(ex, StreamCopyResult.DestinationFailed, token), ex);
+                            return (Classify(ex, StreamCopyResult.DestinationFailed, token), ex, written);
                         }
                     }
 
-                    return (StreamCopyResult.Completed, null);
+                    return (StreamCopyResult.Completed, null, written);
                 }
 
                 try
@@ -96,9 +98,10 @@ internal static class StreamCopier
                 }
                 catch (Exception ex)
                 {
-                    return (Classify(ex, StreamCopyResult.DestinationFailed, token), ex);
+                    return (Classify(ex, StreamCopyResult.DestinationFailed, token), ex, written);
                 }
 
+                written += read;
                 unflushed = true;
             }
         }

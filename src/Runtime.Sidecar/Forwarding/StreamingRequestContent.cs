@@ -35,6 +35,9 @@ internal sealed class StreamingRequestContent : HttpContent
     /// <summary>Whether the downstream body was copied to its end.</summary>
     public bool Completed { get; private set; }
 
+    /// <summary>The body bytes written upstream so far (read once the copy finished, i.e. after <see cref="StopAsync"/>).</summary>
+    public long BytesCopied { get; private set; }
+
     /// <summary>
     /// Stops a copy that is still running (the upstream answered without reading the whole body) and waits for it,
     /// so the downstream request body is never touched after the forwarder returns.
@@ -99,7 +102,8 @@ internal sealed class StreamingRequestContent : HttpContent
         {
             // flushFirst: SocketsHttpHandler holds an HTTP/2 request's HEADERS back until the body is written or
             // flushed; a bidi client waiting for response headers before it sends would otherwise never be answered.
-            var (result, error) = await StreamCopier.CopyAsync(_body, stream, flushFirst: true, cancellation).ConfigureAwait(false);
+            var (result, error, written) = await StreamCopier.CopyAsync(_body, stream, flushFirst: true, cancellation).ConfigureAwait(false);
+            BytesCopied = written;
             switch (result)
             {
                 case StreamCopyResult.Completed:

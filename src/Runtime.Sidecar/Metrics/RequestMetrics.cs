@@ -29,7 +29,8 @@ internal sealed partial class RequestMetrics
     private readonly ConcurrentDictionary<PeerLabels, PeerLabels> _interned = new();
     private readonly ConditionalWeakTable<MeshEndpoint, UpstreamNote> _upstreams = [];
     private readonly ConditionalWeakTable<Cluster, UpstreamNote> _endpointless = [];
-    private readonly ConditionalWeakTable<PeerIdentity, PeerLabels> _peers = [];
+    private readonly ConditionalWeakTable<PeerIdentity, VerifiedPeer> _peers = [];
+    private readonly PeerMetadataTable _peerMetadata = new();
     private readonly IWorkloadCertificateSource? _certificates;
     private readonly SidecarIdentity _identity;
     private readonly PeerLabels _local;
@@ -45,7 +46,11 @@ internal sealed partial class RequestMetrics
         _local = Intern(new PeerLabels(
             identity.Service, identity.Namespace, PeerLabels.UnknownValue, PeerLabels.Label(identity.Labels, "app"), PeerLabels.Label(identity.Labels, "version"),
             $"{identity.Service}.{identity.Namespace}.svc.cluster.local", identity.Service, identity.Namespace, PeerLabels.LocalCluster));
+        LocalMetadata = new PeerMetadata(_local.Workload, _local.Namespace, _local.App, _local.Version, _local.Cluster).Format();
     }
+
+    /// <summary>This workload's <see cref="PeerMetadata"/> header value, sent to peer sidecars (built once).</summary>
+    public string LocalMetadata { get; }
 
     /// <summary>
     /// Called by the outbound proxy once it picked <paramref name="endpoint"/> (null: none was available) of
@@ -102,15 +107,24 @@ internal sealed partial class RequestMetrics
         var tls = outbound ? null : TlsPeerConnection.Of(context);
         var key = outbound
             ? new RequestSeriesKey(true, LocalWithPrincipal(), context.Features.Get<UpstreamNote>()?.Labels ?? PeerLabels.Unknown, code, flags, grpc, grpcStatus, SecurityPolicy.Unknown)
-            : new RequestSeriesKey(false, tls is null ? PeerLabels.Unknown : PeerOf(tls.Peer), tls is null ? _local : LocalWithPrincipal(), code, flags, grpc, grpcStatus, tls is null ? SecurityPolicy.None : SecurityPolicy.MutualTls);
+            : new RequestSeriesKey(false, tls is null ? PeerLabels.Unknown : PeerOf(tls.Peer, request.Headers), tls is null ? _local : LocalWithPrincipal(), code, flags, grpc, grpcStatus, tls is null ? SecurityPolicy.None : SecurityPolicy.MutualTls);
         var series = _series.TryGetValue(key, out var found) ? found : _series.GetOrAdd(key, static k => new RequestSeries(LabelsOf(k)));
         var elapsed = Stopwatch.GetElapsedTime(startTimestamp);
-        series.Record(elapsed.TotalMilliseconds, request.ContentLength ?? 0, response.ContentLength ?? 0);
+        // Body sizes as moved on the wire by the forwarder; the declared length only for responses the mesh wrote itself.
+        var transferred = context.Features.Get<TransferredBodyBytes>();
+        var requestBytes = transferred?.Request ?? request.ContentLength ?? 0;
+        var responseBytes = transferred is { ResponseRelayed: true } ? transferred.Response : response.ContentLength ?? 0;
+        series.Record(elapsed.TotalMilliseconds, requestBytes, responseBytes);
 
         // Access logs (issue 6): the same code, flags, duration and peers as the metrics.
         if (_accessLog is not null && _accessLog.ShouldLog(outbound, code))
         {
             _accessLog.Write(context, outbound, elapsed, code, flags, context.Features.Get<UpstreamNote>()?.Host, Identity(key.Source), Identity(key.Destination));
+        }
+
+        if (transferred is not null)
+        {
+            TransferredBodyBytes.Release(context, transferred);
         }
     }
 
@@ -147,8 +161,34 @@ internal sealed partial class RequestMetrics
         return created.Labels;
     }
 
-    private PeerLabels PeerOf(PeerIdentity peer) => _peers.TryGetValue(peer, out var labels) ? labels
-        : _peers.GetValue(peer, p => Intern(PeerLabels.Unknown with { Namespace = p.Namespace, Principal = p.SpiffeId }));
+    /// <summary>
+    /// The caller proven by <paramref name="peer"/>'s certificate, named further by its <see cref="PeerMetadata"/>
+    /// header when that agrees with the certificate's namespace (metadata exchange; a plaintext caller never gets here).
+    /// </summary>
+    private PeerLabels PeerOf(PeerIdentity peer, IHeaderDictionary headers)
+    {
+        var verified = _peers.TryGetValue(peer, out var known) ? known
+            : _peers.GetValue(peer, p => new VerifiedPeer(Intern(PeerLabels.Unknown with { Namespace = p.Namespace, Principal = p.SpiffeId })));
+        if (!headers.TryGetValue(PeerMetadata.HeaderName, out var values) || values.Count != 1 || values[0] is not { } header)
+        {
+            return verified.Certified;
+        }
+
+        // A peer sends one value for its lifetime: the last one is kept per peer, so a request costs a string compare.
+        var last = Volatile.Read(ref verified.Last);
+        if (last is not null && string.Equals(last.Header, header, StringComparison.Ordinal))
+        {
+            return last.Labels;
+        }
+
+        var labels = _peerMetadata.Lookup(header) is { } metadata && string.Equals(metadata.Namespace, peer.Namespace, StringComparison.Ordinal)
+            ? Intern(new PeerLabels(
+                metadata.Workload, peer.Namespace, peer.SpiffeId, metadata.App, metadata.Version,
+                PeerLabels.UnknownValue, PeerLabels.UnknownValue, PeerLabels.UnknownValue, metadata.Cluster))
+            : verified.Certified;
+        Volatile.Write(ref verified.Last, new MetadataLabels(header, labels));
+        return labels;
+    }
 
     private UpstreamNote CreateNote(ProxyState state, Cluster cluster, MeshEndpoint? endpoint, bool mtls)
     {
@@ -200,4 +240,14 @@ internal sealed partial class RequestMetrics
     }
 
     private sealed record Principal(string SpiffeId, PeerLabels Labels);
+
+    /// <summary>A verified mTLS peer: its certificate's labels, and those of the last metadata header it sent.</summary>
+    private sealed class VerifiedPeer(PeerLabels certified)
+    {
+        public PeerLabels Certified { get; } = certified;
+
+        public MetadataLabels? Last;
+    }
+
+    private sealed record MetadataLabels(string Header, PeerLabels Labels);
 }

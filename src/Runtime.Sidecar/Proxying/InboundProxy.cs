@@ -60,6 +60,7 @@ internal sealed class InboundProxy(SidecarOptions options, IHttpForwarder forwar
             RequestHeaders = editor =>
             {
                 editor.Remove(MeshHeaders.UpgradedFromHttp1);
+                editor.Remove(Metrics.PeerMetadata.HeaderName); // metadata exchange (issue 6): for the sidecar only
                 editor.Remove(TlsForwardedClientCert.HeaderName);
                 if (forwardedClientCert is not null)
                 {

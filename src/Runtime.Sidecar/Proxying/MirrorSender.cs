@@ -28,6 +28,7 @@ internal static partial class MirrorSender
     private static readonly HashSet<string> NotCopied = new(StringComparer.OrdinalIgnoreCase)
     {
         "Host", "Connection", "Keep-Alive", "Transfer-Encoding", "Upgrade", "TE", "Trailer", "Proxy-Connection", "Proxy-Authorization", "Content-Length", "Expect",
+        Metrics.PeerMetadata.HeaderName, // metadata exchange (issue 6): never an app's value
     };
 
     /// <summary>Sends the copy in the background; <paramref name="tls"/> originates TLS as for normal requests (null: none configured).</summary>

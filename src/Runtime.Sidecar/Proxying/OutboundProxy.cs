@@ -154,7 +154,10 @@ internal sealed partial class OutboundProxy(ProxyConfig config, IHttpForwarder f
         }
 
         var routeTimeout = actions.RouteTimeout;
-        var attempts = new AttemptContext(context, actions, corsHeaders, cookie, cluster.Resilience, upgradeToHttp2);
+        var attempts = new AttemptContext(context, actions, corsHeaders, cookie, cluster.Resilience, upgradeToHttp2)
+        {
+            PeerMetadata = endpoint.ProxyId.Length > 0 ? metrics?.LocalMetadata : null, // metadata exchange, to sidecars only (issue 6)
+        };
         var request = new ForwardRequest
         {
             Destination = Destination(endpoint),

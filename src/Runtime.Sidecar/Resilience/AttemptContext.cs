@@ -33,6 +33,12 @@ internal sealed class AttemptContext : IUpstreamResponseCheck, IDisposable
     private string? _requestId;
 
     /// <summary>
+    /// This workload's metadata-exchange header value, sent on every try (issue 6); null when the destination is not a
+    /// mesh sidecar. Either way a value the app set is never passed on.
+    /// </summary>
+    public string? PeerMetadata { get; init; }
+
+    /// <summary>
     /// Creates the context of a request on a route with <paramref name="actions"/>. The request is retriable when the
     /// policy allows retries and its body, if any, can be kept: a Content-Length above <see cref="RetryBodyBuffer.Limit"/>
     /// makes it not retriable; any other body is wrapped (<see cref="HttpRequest.Body"/> is replaced until disposal).
@@ -153,6 +159,16 @@ internal sealed class AttemptContext : IUpstreamResponseCheck, IDisposable
         }
 
         RequestHeaderOps.Apply(editor, _actions.RequestHeaders);
+        // Metadata exchange (issue 6): only this sidecar speaks for its workload.
+        if (PeerMetadata is { } metadata)
+        {
+            editor.Set(Metrics.PeerMetadata.HeaderName, metadata);
+        }
+        else
+        {
+            editor.Remove(Metrics.PeerMetadata.HeaderName);
+        }
+
         if (_upgradedFromHttp1)
         {
             // Tells the peer sidecar to hand the request to its app as HTTP/1.1, the protocol the caller spoke.

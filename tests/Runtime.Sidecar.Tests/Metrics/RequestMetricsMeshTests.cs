@@ -50,8 +50,9 @@ public sealed class RequestMetricsMeshTests
             ("response_flags", "-"),
         };
         AssertCounted(source, [("reporter", "source"), ("source_workload", "productpage"), ("source_app", "productpage"), ("source_version", "v1"), ("connection_security_policy", "unknown"), .. common]);
-        // The server sidecar knows its caller only from the verified certificate: namespace and principal.
-        AssertCounted(destination, [("reporter", "destination"), ("source_workload", "unknown"), ("source_app", "unknown"), ("connection_security_policy", "mutual_tls"), .. common]);
+        // The server sidecar knows its caller from the verified certificate (namespace, principal) and, through the
+        // metadata exchange, its workload, app and version.
+        AssertCounted(destination, [("reporter", "destination"), ("source_workload", "productpage"), ("source_app", "productpage"), ("source_version", "v1"), ("connection_security_policy", "mutual_tls"), .. common]);
     }
 
     [Fact]
@@ -94,7 +95,6 @@ public sealed class RequestMetricsMeshTests
     private static Task<TestServer> StatusApp() => TestServer.StartAsync(context =>
     {
         context.Response.StatusCode = int.Parse(context.Request.Path.Value!.TrimStart('/'), System.Globalization.CultureInfo.InvariantCulture);
-        // Sizes are read from the declared Content-Length (see docs/observability.md).
         context.Response.ContentLength = 10;
         return context.Response.WriteAsync("status " + context.Response.StatusCode);
     });
