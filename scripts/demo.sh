@@ -8,6 +8,9 @@
 # (default 10) and exits.
 # Ports: control plane 15010 (gRPC) / 15014 (HTTP); workloads from DEMO_PORT_BASE (default 16000).
 # DEMO_MTLS=0 starts the sidecars without bootstrap tokens: no certificates, plaintext between sidecars (for A/B).
+# Prometheus (Debian's 'prometheus', when installed) scrapes every sidecar and the control plane on 127.0.0.1 port
+# DEMO_PROMETHEUS_PORT (default 9090), data under the data directory; without a terminal the demo ends with its
+# answer to the canary query.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +19,7 @@ GRPC_PORT=${MESH_GRPC_PORT:-15010}
 HTTP_PORT=${MESH_HTTP_PORT:-15014}
 DATA_DIR=${MESH_DATA_DIR:-.mesh}
 BASE=${DEMO_PORT_BASE:-16000}
+PROM_PORT=${DEMO_PROMETHEUS_PORT:-9090}
 LOGS=$DATA_DIR/demo-logs
 
 echo "==> building"
@@ -86,6 +90,59 @@ start_workload reviews-v3 reviews v3 reviews 3
 start_workload ratings ratings v1 ratings 4
 start_workload traffic traffic v1 none 5
 
+# Prometheus: every sidecar's admin /stats/prometheus (Istio's metrics) and the control plane's /metrics.
+WORKLOADS=(productpage reviews-v1 reviews-v2 reviews-v3 ratings traffic) # by slot, as started above
+prometheus_url=
+start_prometheus() {
+  local binary
+  binary=$(command -v prometheus || true)
+  if [ -z "$binary" ]; then
+    echo "==> prometheus not installed (Debian package 'prometheus', see scripts/install-deps.sh): going on without it"
+    return
+  fi
+  local dir=$DATA_DIR/prometheus targets=() slot
+  mkdir -p "$dir"
+  for slot in "${!WORKLOADS[@]}"; do targets+=("\"127.0.0.1:$((BASE + slot * 10))\""); done
+  cat >"$dir/prometheus.yml" <<YAML
+global:
+  scrape_interval: 2s
+  scrape_timeout: 2s
+scrape_configs:
+- job_name: mesh-sidecars
+  metrics_path: /stats/prometheus
+  static_configs:
+  - targets: [$(IFS=,; echo "${targets[*]}")]
+- job_name: mesh-control-plane
+  static_configs:
+  - targets: ["127.0.0.1:$HTTP_PORT"]
+YAML
+  "$binary" --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" --web.listen-address="127.0.0.1:$PROM_PORT" >"$LOGS/prometheus.log" 2>&1 &
+  pids+=($!)
+  wait_http "http://127.0.0.1:$PROM_PORT/-/ready" prometheus "$!"
+  prometheus_url="http://127.0.0.1:$PROM_PORT"
+  echo "==> Prometheus $prometheus_url (scraping ${#targets[@]} sidecars every 2s and the control plane; log $LOGS/prometheus.log)"
+}
+
+CANARY_QUERY='sum(rate(istio_requests_total{destination_service=~"reviews.*"}[1m])) by (destination_version)'
+# Prints Prometheus' answer to the canary query: each version's rate and share, then the non-jason split.
+print_canary_answer() {
+  [ -n "$prometheus_url" ] || return 0
+  sleep 5 # two more scrapes, so the last traffic is in Prometheus
+  local json
+  json=$(curl -fsS --get "$prometheus_url/api/v1/query" --data-urlencode "query=$CANARY_QUERY") || { echo "prometheus query failed"; return 0; }
+  echo "==> Prometheus: $CANARY_QUERY"
+  grep -o '"destination_version":"[^"]*"},"value":\[[^,]*,"[^"]*"' <<<"$json" | sed -E 's/.*"destination_version":"([^"]*)".*,"([^"]*)"$/\1 \2/' | sort |
+    awk '{ order[NR] = $1; v[$1] = $2; total += $2 }
+      END {
+        if (total == 0) { print "    no reviews traffic in the last minute"; exit }
+        for (i = 1; i <= NR; i++) { k = order[i]; printf "    %-8s %8.2f req/s  %5.1f%%\n", k, v[k], 100 * v[k] / total }
+        # One of the driver'"'"'s users is jason (all v2, header routing); the others split 90/10 between v1 and v3.
+        if (v["v1"] + v["v3"] > 0) printf "    jason (v2) %.1f%% of the traffic; the rest: v1 %.1f%% / v3 %.1f%% (VirtualService: 90/10)\n", 100 * v["v2"] / total, 100 * v["v1"] / (v["v1"] + v["v3"]), 100 * v["v3"] / (v["v1"] + v["v3"])
+      }'
+}
+
+start_prometheus
+
 echo "==> meshctl proxy-status"
 meshctl proxy-status
 echo "==> meshctl ca status"
@@ -99,6 +156,7 @@ if [ -t 1 ]; then
   echo
   echo "Driving traffic. In another terminal, shift the canary and watch it move within a second:"
   echo "  dotnet src/Runtime.Cli/bin/$out/meshctl.dll apply -f examples/demo/reviews-50-50.yaml"
+  [ -z "$prometheus_url" ] || echo "Prometheus: $prometheus_url/graph — try $CANARY_QUERY"
   sleep 3
   dotnet "samples/Bookinfo/bin/$out/Bookinfo.dll" traffic --proxy "$traffic_proxy" || true
 else
@@ -106,4 +164,5 @@ else
   # process's first TLS handshakes) are tens of ms slower and are reported on a line of their own.
   echo "==> driving traffic for ${DEMO_WARMUP:-15}s of warm-up, then ${DEMO_SECONDS:-10}s (no terminal: a summary at the end)"
   dotnet "samples/Bookinfo/bin/$out/Bookinfo.dll" traffic --proxy "$traffic_proxy" --seconds "${DEMO_SECONDS:-10}" --warmup "${DEMO_WARMUP:-15}"
+  print_canary_answer
 fi

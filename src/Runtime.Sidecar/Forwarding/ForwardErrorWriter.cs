@@ -51,7 +51,10 @@ internal static class ForwardErrorWriter
         response.StatusCode = statusCode;
         response.Headers[ReasonHeader] = reason;
         response.ContentType = "text/plain; charset=utf-8";
-        await response.WriteAsync(text + "\n", cancellationToken).ConfigureAwait(false);
+        var body = text + "\n";
+        // Declared, so the request metrics count the mesh's own answers too (issue 6).
+        response.ContentLength = System.Text.Encoding.UTF8.GetByteCount(body);
+        await response.WriteAsync(body, cancellationToken).ConfigureAwait(false);
         return true;
     }
 }
