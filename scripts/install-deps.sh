@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   python3-grpcio   # an independent gRPC implementation for the interop tests
-  prometheus       # promtool checks the sidecar and control-plane metrics expositions
+  prometheus       # promtool checks the metrics expositions; the server scrapes the mesh in tests and the demo
 )
 
 missing=()

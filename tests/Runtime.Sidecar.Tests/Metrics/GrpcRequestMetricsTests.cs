@@ -22,6 +22,12 @@ public sealed class GrpcRequestMetricsTests
         var missing = await Assert.ThrowsAsync<GrpcException>(() => grpc.UnaryAsync("/runtime.mesh.v1.ConfigService/Get", new V1.GetRequest { Kind = "vs", Name = "nope" }, V1.Resource.Parser, options));
         Assert.Equal(GrpcStatusCode.NotFound, missing.Status);
 
+        // gRPC bodies carry no Content-Length: sizes are the bytes on the wire, each message behind its 5-byte frame header.
+        var requestBytes = new Dictionary<string, int>
+        {
+            ["0"] = 5 + new V1.ListRequest { Kind = "vs" }.CalculateSize(),
+            ["5"] = 5 + new V1.GetRequest { Kind = "vs", Name = "nope" }.CalculateSize(),
+        };
         foreach (var (sidecar, reporter) in new[] { (client, "source"), (server, "destination") })
         {
             await Eventually.Async($"both calls counted by reporter={reporter}", async () => (await ScrapedMetrics.ScrapeAsync(sidecar)).Sum("istio_requests_total") == 2);
@@ -33,7 +39,11 @@ public sealed class GrpcRequestMetricsTests
                 Assert.Equal("grpc", labels["request_protocol"]);
                 Assert.Equal("200", labels["response_code"]);
                 Assert.Equal("config-api.default.svc.cluster.local", labels["destination_service"]);
+                Assert.Equal(requestBytes[status], metrics.Sum("istio_request_bytes_sum", ("reporter", reporter), ("grpc_response_status", status)));
             }
+
+            // The OK call's response is at least one framed message.
+            Assert.True(metrics.Sum("istio_response_bytes_sum", ("reporter", reporter), ("grpc_response_status", "0")) >= 5);
         }
     }
 }
