@@ -93,10 +93,11 @@ internal sealed class ServiceGraphBuilder(TrafficStore store, ProxyRegistry regi
             ids.Add(edge.Target);
         }
 
+        var inboundOf = edges.ToLookup(e => e.Target, StringComparer.Ordinal);
         var nodes = new List<GraphNode>(ids.Count);
         foreach (var id in ids)
         {
-            var inbound = edges.Where(e => e.Target == id).ToArray();
+            var inbound = inboundOf[id];
             var requests = inbound.Sum(e => e.Requests);
             var parts = id.Split('/');
             var count = registered.GetValueOrDefault(id);
