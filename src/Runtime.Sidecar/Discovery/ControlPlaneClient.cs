@@ -7,6 +7,7 @@ using Runtime.Grpc.Client;
 using Runtime.Sidecar.Configuration;
 using Runtime.Sidecar.Hosting;
 using Runtime.Sidecar.Security;
+using Runtime.Sidecar.Traffic;
 using V1 = Runtime.Abstractions.Api.V1;
 
 namespace Runtime.Sidecar.Discovery;
@@ -33,6 +34,7 @@ internal sealed partial class ControlPlaneClient : IAsyncDisposable
     private readonly ILogger<ControlPlaneClient> _logger;
     private readonly IOutlierStatusSource? _outlier;
     private readonly CertificateRotation? _certificates;
+    private readonly TrafficReporter? _traffic; // service-graph edge statistics (issue 6)
     private readonly CancellationTokenSource _stopping = new();
     private readonly Random _jitter = new();
     private Task? _loop;
@@ -42,12 +44,14 @@ internal sealed partial class ControlPlaneClient : IAsyncDisposable
 
     /// <summary>
     /// Creates the link; <paramref name="outlier"/> is the detector whose state heartbeats report (null: none),
-    /// <paramref name="certificates"/> the workload certificate heartbeats report and snapshots' trust bundles go to (null: none).
+    /// <paramref name="certificates"/> the workload certificate heartbeats report and snapshots' trust bundles go to (null: none),
+    /// <paramref name="traffic"/> the per-edge request deltas heartbeats carry (null: none).
     /// </summary>
     public ControlPlaneClient(
         SidecarOptions options, BoundPorts ports, ProxyConfig config, SnapshotFile file, TimeProvider time, ILogger<ControlPlaneClient> logger, IOutlierStatusSource? outlier = null,
-        CertificateRotation? certificates = null)
+        CertificateRotation? certificates = null, TrafficReporter? traffic = null)
     {
+        _traffic = traffic;
         _outlier = outlier;
         _certificates = certificates;
         _options = options;
@@ -227,6 +231,10 @@ internal sealed partial class ControlPlaneClient : IAsyncDisposable
                     request.Outlier = DiscoveryMessages.ToReport(outlier);
                 }
 
+                // Service-graph statistics (issue 6): committed only once the control plane took them, so a failed
+                // heartbeat leaves its deltas to the next one.
+                var traffic = _traffic?.Prepare();
+                request.Traffic = traffic?.Report;
                 try
                 {
                     await client.UnaryAsync(Service + "Heartbeat", request, V1.HeartbeatResponse.Parser, CallOptions, session.Token).ConfigureAwait(false);
@@ -235,6 +243,11 @@ internal sealed partial class ControlPlaneClient : IAsyncDisposable
                 {
                     // The heartbeat counted; only the report was refused. Sending it again would be refused again.
                     LogOutlierReportRejected(_logger, ex.Message);
+                }
+
+                if (traffic is not null)
+                {
+                    _traffic!.Commit(traffic);
                 }
 
                 reported = outlier ?? reported;

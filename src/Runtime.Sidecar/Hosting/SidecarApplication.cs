@@ -21,6 +21,7 @@ using Runtime.Sidecar.Resilience;
 using Runtime.Sidecar.Routing;
 using Runtime.Sidecar.Security.Jwt;
 using Runtime.Sidecar.Security;
+using Runtime.Sidecar.Traffic;
 
 namespace Runtime.Sidecar.Hosting;
 
@@ -151,7 +152,8 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
         certificates.Start();
         services.GetRequiredService<StopSequence>().OnStopping(() => certificates.DisposeAsync().AsTask());
 
-        _controlPlane = new ControlPlaneClient(_options, ports, config, file, TimeProvider.System, services.GetRequiredService<ILogger<ControlPlaneClient>>(), services.GetService<IOutlierStatusSource>(), certificates);
+        _controlPlane = new ControlPlaneClient(_options, ports, config, file, TimeProvider.System, services.GetRequiredService<ILogger<ControlPlaneClient>>(), services.GetService<IOutlierStatusSource>(), certificates,
+            new TrafficReporter(metrics, TimeProvider.System)); // service-graph edge statistics (issue 6)
         _controlPlane.Start();
         var controlPlane = _controlPlane;
         services.GetRequiredService<StopSequence>().OnStopping(() => controlPlane.DisposeAsync().AsTask());

@@ -1,3 +1,5 @@
+using Runtime.Abstractions.Telemetry;
+
 namespace Runtime.Sidecar.Metrics;
 
 /// <summary>
@@ -6,6 +8,9 @@ namespace Runtime.Sidecar.Metrics;
 /// </summary>
 internal sealed class RequestSeries(IReadOnlyList<KeyValuePair<string, string>> labels)
 {
+    // One array for every series' histograms (they only read it).
+    private static readonly double[] Bounds = IstioBuckets.CopyBounds();
+
     private long _requests;
 
     public IReadOnlyList<KeyValuePair<string, string>> Labels { get; } = labels;
@@ -13,13 +18,13 @@ internal sealed class RequestSeries(IReadOnlyList<KeyValuePair<string, string>> 
     public long Requests => Interlocked.Read(ref _requests);
 
     /// <summary><c>istio_request_duration_milliseconds</c>.</summary>
-    public LockFreeHistogram Duration { get; } = new(IstioBuckets.Bounds);
+    public LockFreeHistogram Duration { get; } = new(Bounds);
 
     /// <summary><c>istio_request_bytes</c>.</summary>
-    public LockFreeHistogram RequestBytes { get; } = new(IstioBuckets.Bounds);
+    public LockFreeHistogram RequestBytes { get; } = new(Bounds);
 
     /// <summary><c>istio_response_bytes</c>.</summary>
-    public LockFreeHistogram ResponseBytes { get; } = new(IstioBuckets.Bounds);
+    public LockFreeHistogram ResponseBytes { get; } = new(Bounds);
 
     public void Record(double milliseconds, long requestBytes, long responseBytes)
     {

@@ -5,6 +5,7 @@ using Runtime.Abstractions.Resources;
 using Runtime.Grpc;
 using Runtime.Grpc.Server;
 using Runtime.Silo.Api;
+using Runtime.Silo.Traffic;
 using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 using V1 = Runtime.Abstractions.Api.V1;
 
@@ -16,7 +17,7 @@ namespace Runtime.Silo.Discovery;
 /// after a control plane restart every sidecar's next heartbeat gets this and it re-registers); an invalid
 /// identity is INVALID_ARGUMENT listing every problem.
 /// </summary>
-internal sealed partial class DiscoveryApi(ProxyRegistry registry, SnapshotDistributor distributor, DiscoveryMetrics metrics, ILogger<DiscoveryApi> logger)
+internal sealed partial class DiscoveryApi(ProxyRegistry registry, SnapshotDistributor distributor, DiscoveryMetrics metrics, ILogger<DiscoveryApi> logger, TrafficStore? traffic = null)
 {
     public static ServiceDescriptor Descriptor { get; } = V1.DiscoveryReflection.Descriptor.Services.Single(s => s.Name == "DiscoveryService");
 
@@ -73,6 +74,12 @@ internal sealed partial class DiscoveryApi(ProxyRegistry registry, SnapshotDistr
             throw NotRegistered(request.ProxyId);
         }
 
+        // Service-graph statistics (issue 6): taken with the heartbeat, whatever the outlier report's fate.
+        if (traffic is not null && registry.Find(request.ProxyId) is { } proxy)
+        {
+            traffic.Record(proxy.Id, proxy.RegisteredAt, TrafficMessages.FromMessage(request.Traffic));
+        }
+
         if (problems.Count > 0)
         {
             LogOutlierReportRejected(request.ProxyId, problems.Count);
@@ -86,6 +93,7 @@ internal sealed partial class DiscoveryApi(ProxyRegistry registry, SnapshotDistr
     private Task<V1.DeregisterResponse> DeregisterAsync(V1.DeregisterRequest request, GrpcCallContext context)
     {
         RequireProxyId(request.ProxyId);
+        traffic?.Forget(request.ProxyId); // keeps what it reported, takes no more (issue 6)
         return registry.Deregister(request.ProxyId) is null ? throw NotRegistered(request.ProxyId) : Task.FromResult(new V1.DeregisterResponse());
     }
 

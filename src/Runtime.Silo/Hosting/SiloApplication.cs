@@ -15,6 +15,7 @@ using Runtime.Silo.Ca;
 using Runtime.Silo.Discovery;
 using Runtime.Silo.Metrics;
 using Runtime.Silo.Store;
+using Runtime.Silo.Traffic;
 
 namespace Runtime.Silo.Hosting;
 
@@ -94,6 +95,7 @@ internal sealed partial class SiloApplication : IAsyncDisposable
         builder.Services.AddSingleton<ITrustBundleSource>(sp => sp.GetRequiredService<CaStartup>());
         builder.Services.AddHostedService<CaRefreshService>();
         builder.Services.AddDiscovery();
+        builder.Services.AddServiceGraph(); // service graph from sidecars' traffic reports (issue 6)
         builder.Services.Configure<DiscoveryOptions>(discovery =>
         {
             discovery.HeartbeatInterval = options.HeartbeatInterval;
@@ -211,6 +213,7 @@ internal sealed partial class SiloApplication : IAsyncDisposable
                 : Results.Text("ready\n"));
         http.MapGet("/metrics", (MetricsCollector collector) =>
             Results.Text(collector.Render(), PrometheusTextWriter.ContentType));
+        http.MapServiceGraph(); // GET /api/dashboard/graph (issue 6)
     }
 
     private static void TagConnections(ListenOptions listen, ListenerKind kind) =>

@@ -1,3 +1,4 @@
+using Runtime.Abstractions.Telemetry;
 using Runtime.Sidecar.Metrics;
 
 namespace Runtime.Sidecar.Tests.Metrics;
@@ -23,7 +24,7 @@ public sealed class LockFreeHistogramTests
     [Fact]
     public async Task Observe_ConcurrentWriters_LosesNothing()
     {
-        var histogram = new LockFreeHistogram(IstioBuckets.Bounds);
+        var histogram = new LockFreeHistogram(IstioBuckets.CopyBounds());
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
         {
             for (var i = 0; i < 10_000; i++)

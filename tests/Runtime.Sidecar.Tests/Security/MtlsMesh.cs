@@ -22,7 +22,8 @@ internal sealed class MtlsMesh : IAsyncDisposable
 
     public TlsTestCa Ca { get; } = new();
 
-    public static async Task<MtlsMesh> StartAsync() => new(await MeshHarness.StartAsync());
+    /// <summary>A mesh with its own control plane; <paramref name="endpointTtl"/> (optional) also sets heartbeats to a quarter of it.</summary>
+    public static async Task<MtlsMesh> StartAsync(TimeSpan? endpointTtl = null) => new(await MeshHarness.StartAsync(endpointTtl));
 
     /// <summary>A mesh whose control plane (and so CA) the caller runs, e.g. to give it a short certificate TTL or stop it.</summary>
     public static MtlsMesh Over(Uri controlPlane) => new(MeshHarness.Detached(controlPlane));

@@ -1,0 +1,118 @@
+using Google.Protobuf.WellKnownTypes;
+using Runtime.Sidecar.Metrics;
+using V1 = Runtime.Abstractions.Api.V1;
+
+namespace Runtime.Sidecar.Traffic;
+
+/// <summary>
+/// Turns Istio's request series into the per-edge deltas a heartbeat carries to the control plane (the data of the
+/// dashboard's service graph). It only reads the counters requests already keep, so the request path does no extra
+/// work. Deltas are taken against the last report the control plane accepted: a heartbeat that fails leaves its
+/// requests in the next report, and none is counted twice.
+/// </summary>
+internal sealed class TrafficReporter
+{
+    private readonly Lock _lock = new();
+    private readonly Func<IEnumerable<KeyValuePair<RequestSeriesKey, RequestSeries>>> _series;
+    private readonly TimeProvider _time;
+    private IReadOnlyDictionary<RequestSeries, SeriesReading> _committed = new Dictionary<RequestSeries, SeriesReading>();
+    private DateTimeOffset _committedAt;
+
+    /// <summary>Reports the series of <paramref name="metrics"/>, with deltas starting now.</summary>
+    public TrafficReporter(RequestMetrics metrics, TimeProvider time)
+        : this(() => metrics.Series, time)
+    {
+    }
+
+    /// <summary>Reports the series <paramref name="series"/> returns, with deltas starting now.</summary>
+    public TrafficReporter(Func<IEnumerable<KeyValuePair<RequestSeriesKey, RequestSeries>>> series, TimeProvider time)
+    {
+        _series = series;
+        _time = time;
+        _committedAt = time.GetUtcNow();
+    }
+
+    /// <summary>Reads every series and builds the report of what changed since the last committed one.</summary>
+    public TrafficDraft Prepare()
+    {
+        var now = _time.GetUtcNow();
+        IReadOnlyDictionary<RequestSeries, SeriesReading> committed;
+        DateTimeOffset start;
+        lock (_lock)
+        {
+            committed = _committed;
+            start = _committedAt;
+        }
+
+        var readings = new Dictionary<RequestSeries, SeriesReading>();
+        var edges = new Dictionary<EdgeLabels, V1.EdgeTraffic>();
+        foreach (var (key, series) in _series())
+        {
+            var reading = Read(series);
+            readings[series] = reading;
+            var previous = committed.GetValueOrDefault(series);
+            var count = reading.Count - (previous?.Count ?? 0);
+            if (count <= 0)
+            {
+                continue;
+            }
+
+            var labels = EdgeLabels.Of(key);
+            if (!edges.TryGetValue(labels, out var edge))
+            {
+                edge = labels.ToMessage();
+                edge.DurationBuckets.Add(new long[reading.Cumulative.Length]);
+                edges.Add(labels, edge);
+            }
+
+            Add(edge, key, reading, previous, count);
+        }
+
+        var report = edges.Count == 0 ? null : new V1.TrafficReport
+        {
+            WindowStart = Timestamp.FromDateTimeOffset(start),
+            WindowEnd = Timestamp.FromDateTimeOffset(now),
+            Edges = { edges.Values },
+        };
+        return new TrafficDraft(report, readings, now);
+    }
+
+    /// <summary>The control plane took <paramref name="draft"/>: the next report starts where it ended.</summary>
+    public void Commit(TrafficDraft draft)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        lock (_lock)
+        {
+            _committed = draft.Readings;
+            _committedAt = draft.WindowEnd;
+        }
+    }
+
+    private static SeriesReading Read(RequestSeries series)
+    {
+        var (cumulative, durationSum) = series.Duration.Read();
+        return new SeriesReading(cumulative, durationSum, series.RequestBytes.Read().Sum, series.ResponseBytes.Read().Sum);
+    }
+
+    private static void Add(V1.EdgeTraffic edge, RequestSeriesKey key, SeriesReading reading, SeriesReading? previous, long count)
+    {
+        edge.Requests += count;
+        if (key.ResponseCode >= 500 || key.ResponseCode == 0 || !ReferenceEquals(key.ResponseFlags, ResponseFlags.None))
+        {
+            edge.Errors += count;
+        }
+
+        edge.ResponseCodes[key.ResponseCode] = edge.ResponseCodes.GetValueOrDefault(key.ResponseCode) + count;
+        for (var i = 0; i < reading.Cumulative.Length; i++)
+        {
+            // Cumulative to per-bucket counts, less what the last report already carried.
+            var now = reading.Cumulative[i] - (i > 0 ? reading.Cumulative[i - 1] : 0);
+            var before = previous is null ? 0 : previous.Cumulative[i] - (i > 0 ? previous.Cumulative[i - 1] : 0);
+            edge.DurationBuckets[i] += now - before;
+        }
+
+        edge.DurationSumMs += reading.DurationSum - (previous?.DurationSum ?? 0);
+        edge.RequestBytes += (long)(reading.RequestBytes - (previous?.RequestBytes ?? 0));
+        edge.ResponseBytes += (long)(reading.ResponseBytes - (previous?.ResponseBytes ?? 0));
+    }
+}

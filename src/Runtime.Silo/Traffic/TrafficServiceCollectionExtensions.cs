@@ -1,0 +1,15 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Runtime.Silo.Traffic;
+
+/// <summary>Registers the traffic reports' store and the service graph built from it.</summary>
+internal static class TrafficServiceCollectionExtensions
+{
+    /// <summary>Adds <see cref="TrafficStore"/> and <see cref="ServiceGraphBuilder"/>.</summary>
+    public static IServiceCollection AddServiceGraph(this IServiceCollection services)
+    {
+        services.AddSingleton<TrafficStore>();
+        services.AddSingleton<ServiceGraphBuilder>();
+        return services;
+    }
+}
