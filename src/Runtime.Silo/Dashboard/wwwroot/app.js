@@ -5,7 +5,10 @@
 
 const REFRESH_MS = 2000;
 const SVG = "http://www.w3.org/2000/svg";
-const NODE_W = 176, NODE_H = 50, NODE_GAP = 10, SVC_PAD = 10, SVC_HEAD = 24, COL_GAP = 250, SVC_GAP = 30, MARGIN = 30;
+const NODE_W = 186, NODE_H = 50, NODE_GAP = 18, SVC_PAD = 10, SVC_HEAD = 26, COL_GAP = 230, SVC_GAP = 34, MARGIN = 28;
+// Edges end in a straight run into the target that carries the label, so labels of edges fanning out to
+// different versions never overlap; LABEL_W fits "p50 99.9 · p99 999.9 ms" at 11px.
+const LABEL_W = 146, RUN = LABEL_W + SVC_PAD + 18;
 
 const state = { view: "graph", graph: null, layoutKey: "", layout: null, selected: null, lastOk: null, failing: null };
 
@@ -127,14 +130,8 @@ function edgeGeometry(e, layout) {
     return { d: `M${x},${y1} C${x + 60},${y1 - 30} ${x + 60},${y2 + 30} ${x},${y2}`, mx: x + 46, my: a.y + NODE_H / 2, ex: x + 6, ey: y2 };
   }
   const x1 = a.x + NODE_W, y1 = a.y + NODE_H / 2, x2 = b.x, y2 = b.y + NODE_H / 2;
-  const dx = Math.max(60, (x2 - x1) / 2);
-  // Point on the cubic at t = 0.5 for the label, and near the target for the split badge.
-  const at = t => {
-    const u = 1 - t, c1x = x1 + dx, c2x = x2 - dx;
-    return [u * u * u * x1 + 3 * u * u * t * c1x + 3 * u * t * t * c2x + t * t * t * x2, u * u * u * y1 + 3 * u * u * t * y1 + 3 * u * t * t * y2 + t * t * t * y2];
-  };
-  const [mx, my] = at(0.5), [ex, ey] = at(0.86);
-  return { d: `M${x1},${y1} C${x1 + dx},${y1} ${x2 - dx},${y2} ${x2},${y2}`, mx, my, ex, ey };
+  const xa = Math.max(x1 + 20, x2 - RUN), dx = Math.max(30, (xa - x1) / 2);
+  return { d: `M${x1},${y1} C${x1 + dx},${y1} ${xa - dx},${y2} ${xa},${y2} L${x2},${y2}`, mx: x2 - SVC_PAD - 8 - LABEL_W / 2, my: y2, ex: x2 - SVC_PAD - 8 - LABEL_W + 20, ey: y2 - 32 };
 }
 
 function renderGraph(graph) {
@@ -144,7 +141,7 @@ function renderGraph(graph) {
     `last ${graph.windowSeconds} s · data from ${graph.source} · ${graph.nodes.length} nodes · ${graph.edges.length} edges`;
   if (graph.nodes.length === 0 && graph.edges.length === 0) {
     root.replaceChildren();
-    root.setAttribute("width", 0); root.setAttribute("height", 0);
+    root.removeAttribute("viewBox"); root.style.width = "0";
     empty.replaceChildren(el("strong", { text: `No traffic in the last ${graph.windowSeconds} s` }),
       el("span", { text: "Send some requests through the sidecars; the graph fills in within a few seconds." }));
     empty.classList.remove("hidden");
@@ -172,15 +169,18 @@ function lockGlyph(x, y) {
 // Builds the SVG skeleton (boxes, nodes, edges) once per layout; values are filled in by updateGraphDom.
 function buildGraphDom(graph, layout) {
   const root = $("#graph");
-  root.setAttribute("width", layout.width); root.setAttribute("height", layout.height);
+  // Scales down to the panel's width (never up), so a wide mesh stays on screen without scrolling sideways.
   root.setAttribute("viewBox", `0 0 ${layout.width} ${layout.height}`);
+  root.style.width = "100%";
+  root.style.maxWidth = layout.width + "px";
+  root.removeAttribute("width"); root.removeAttribute("height");
   const defs = svg("defs");
   for (const [name, color] of [["ok", "#9aa6b5"], ["warn", "#d98a00"], ["bad", "#d64545"]]) {
     const marker = svg("marker", { id: "arrow-" + name, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" });
     marker.append(svg("path", { d: "M0,0 L10,5 L0,10 z", fill: color }));
     defs.append(marker);
   }
-  const boxes = svg("g"), edges = svg("g"), nodes = svg("g"), labels = svg("g");
+  const boxes = svg("g"), edges = svg("g"), nodes = svg("g"), labels = svg("g"), splits = svg("g");
   for (const b of layout.boxes) {
     const g = svg("g", { "data-testid": "graph-service", "data-service": b.key });
     g.append(svg("rect", { class: "svc-box", x: b.x, y: b.y, width: b.w, height: b.h, rx: 10, "stroke-dasharray": b.unknown ? "4 3" : "none" }));
@@ -196,13 +196,13 @@ function buildGraphDom(graph, layout) {
     g.append(svg("path", { d: geo.d, "marker-end": "url(#arrow-ok)" }), title);
     edges.append(g);
     const label = svg("g", { class: "edge-label", "data-testid": "edge-label", "data-edge-id": e.id, transform: `translate(${geo.mx},${geo.my})` });
-    label.append(svg("rect", { x: -76, y: -19, width: 152, height: 38, rx: 6 }));
+    label.append(svg("rect", { x: -LABEL_W / 2, y: -19, width: LABEL_W, height: 38, rx: 6 }));
     const l1 = svg("text", { "text-anchor": "middle", y: -4, class: "l1" }), l2 = svg("text", { "text-anchor": "middle", y: 11, class: "l2" });
     label.append(l1, l2);
     labels.append(label);
     const split = svg("g", { class: "edge-split", "data-testid": "edge-split", "data-edge-id": e.id, transform: `translate(${geo.ex},${geo.ey})` });
     split.append(svg("rect", { x: -20, y: -10, width: 40, height: 20, rx: 10 }), svg("text", { "text-anchor": "middle", y: 4 }));
-    labels.append(split);
+    splits.append(split);
   }
   for (const n of graph.nodes) {
     const p = layout.positions.get(n.id);
@@ -216,7 +216,7 @@ function buildGraphDom(graph, layout) {
     g.addEventListener("keydown", e => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); openNode(n.id); } });
     nodes.append(g);
   }
-  root.replaceChildren(defs, boxes, edges, nodes, labels);
+  root.replaceChildren(defs, boxes, edges, nodes, labels, splits);
 }
 
 function updateGraphDom(graph) {
@@ -228,7 +228,7 @@ function updateGraphDom(graph) {
     g.querySelector(".dot").setAttribute("class", "dot " + sev);
     g.querySelector(".stat").textContent = n.kind === "unknown"
       ? "no sidecar"
-      : `${fmtRate(n.rps)} rps in · ${fmtPct(n.errorRate)} err · ${n.proxies} ${n.proxies === 1 ? "proxy" : "proxies"}`;
+      : `${fmtRate(n.rps)} rps · ${fmtPct(n.errorRate)} err · ${n.proxies} ${n.proxies === 1 ? "proxy" : "proxies"}`;
     g.classList.toggle("selected", state.selected === n.id);
   }
   for (const e of graph.edges) {
@@ -248,8 +248,9 @@ function updateGraphDom(graph) {
     l1.append(rate, err);
     label.querySelector(".l2").textContent = `p50 ${fmtMs(e.p50Ms)} · p99 ${fmtMs(e.p99Ms)} ms`;
     const lock = label.querySelector(".lock");
-    if (e.mtls && !lock) label.append(lockGlyph(-72, -15)); else if (!e.mtls && lock) lock.remove();
-    label.querySelector("rect").setAttribute("x", e.mtls ? -78 : -76);
+    if (e.mtls && !lock) label.append(lockGlyph(-LABEL_W / 2 + 6, -13)); else if (!e.mtls && lock) lock.remove();
+    l1.setAttribute("x", e.mtls ? 8 : 0);
+    label.querySelector(".l2").setAttribute("x", e.mtls ? 8 : 0);
     const split = root.querySelector(`[data-testid="edge-split"]${sel}`);
     if (e.split === null || e.split === undefined) split.classList.add("hidden");
     else { split.classList.remove("hidden"); split.querySelector("text").textContent = Math.round(e.split * 100) + "%"; }
