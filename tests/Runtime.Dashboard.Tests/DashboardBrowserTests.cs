@@ -108,7 +108,7 @@ public sealed partial class DashboardBrowserTests(BookinfoMesh mesh) : IClassFix
         var v2 = Split("default/productpage/v1->default/reviews/v2");
         await Assertions.Expect(v1).ToBeVisibleAsync(new() { Timeout = Deadline });
         await Assertions.Expect(v2).ToBeVisibleAsync(new() { Timeout = Deadline });
-        var before = (Percent(await v1.InnerTextAsync()), Percent(await v2.InnerTextAsync()));
+        var before = (Percent(await v1.TextContentAsync() ?? ""), Percent(await v2.TextContentAsync() ?? ""));
         Assert.InRange(before.Item1 + before.Item2, 99, 101);
         Assert.True(before.Item1 > before.Item2, $"reviews v1 should carry most traffic at 90/10, shown {before}");
         // The ratings edge has one destination version: no split.
@@ -130,8 +130,8 @@ public sealed partial class DashboardBrowserTests(BookinfoMesh mesh) : IClassFix
         await mesh.ApplyAsync(BookinfoMesh.ReviewsSplit5050);
         await PollAsync("split numbers near 50/50 after applying the 50/50 VirtualService", async () =>
         {
-            var a = Percent(await v1.InnerTextAsync());
-            var b = Percent(await v2.InnerTextAsync());
+            var a = Percent(await v1.TextContentAsync() ?? "");
+            var b = Percent(await v2.TextContentAsync() ?? "");
             return a is >= 35 and <= 65 && b is >= 35 and <= 65;
         });
         await ScreenshotAsync("graph-50-50");
