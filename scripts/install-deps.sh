@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   python3-grpcio   # an independent gRPC implementation for the interop tests
   prometheus       # promtool checks the metrics expositions; the server scrapes the mesh in tests and the demo
+  chromium         # headless browser for the dashboard tests (driven by Playwright via /usr/bin/chromium)
 )
 
 missing=()

@@ -22,6 +22,7 @@ public static class MeshctlApp
             ProxyStatusCommand.Create(console),
             ProxyConfigCommand.Create(console),
             VersionCommand.Create(console),
+            DashboardCommand.Create(console), // issue 6
             TokenCommand.Create(console),
             CaCommand.Create(console),
             ExperimentalCommand.Create(console), // meshctl x (authz check, tls-check)

@@ -1,13 +1,14 @@
 using System.Reflection;
 using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 using Runtime.Grpc.Server;
+using Runtime.Silo.Dashboard;
 using Runtime.Silo.Store;
 using V1 = Runtime.Abstractions.Api.V1;
 
 namespace Runtime.Silo.Api;
 
 /// <summary><c>runtime.mesh.v1.ServerInfoService</c>: what this control plane is.</summary>
-internal sealed class ServerInfoApi(IConfigStore store)
+internal sealed class ServerInfoApi(IConfigStore store, DashboardAddress http)
 {
     public static ServiceDescriptor Descriptor { get; } = V1.ConfigReflection.Descriptor.Services.Single(s => s.Name == "ServerInfoService");
 
@@ -24,5 +25,6 @@ internal sealed class ServerInfoApi(IConfigStore store)
         Store = store.Name,
         Revision = await store.GetRevisionAsync(context.CancellationToken).ConfigureAwait(false),
         ApiVersion = "runtime.mesh.v1",
+        HttpAddress = http.Address?.ToString() ?? "",
     };
 }

@@ -72,7 +72,7 @@ internal sealed class SnapshotBuilder
     /// One service per (service, namespace) of the registrations, every instance an endpoint, marked when its
     /// PeerAuthentication (from <paramref name="peerAuthentications"/>) disables mTLS on its app port.
     /// </summary>
-    private static List<MeshService> RegisteredServices(IReadOnlyList<RegisteredProxy> proxies, IReadOnlyList<MeshResource> peerAuthentications) =>
+    internal static List<MeshService> RegisteredServices(IReadOnlyList<RegisteredProxy> proxies, IReadOnlyList<MeshResource> peerAuthentications) =>
     [
         .. proxies
             .GroupBy(p => (p.Identity.Service, p.Identity.Namespace))

@@ -12,6 +12,7 @@ using Runtime.Abstractions.Telemetry;
 using Runtime.Grpc.Server;
 using Runtime.Silo.Api;
 using Runtime.Silo.Ca;
+using Runtime.Silo.Dashboard;
 using Runtime.Silo.Discovery;
 using Runtime.Silo.Metrics;
 using Runtime.Silo.Store;
@@ -105,6 +106,7 @@ internal sealed partial class SiloApplication : IAsyncDisposable
         });
         // A bulk apply of thousands of resources is one message; gRPC's 4 MiB default would refuse it.
         builder.Services.AddGrpcTransport(grpc => grpc.MaxReceiveMessageSize = ManagementApiMaxMessageBytes);
+        builder.Services.AddDashboard(); // dashboard (issue 6)
         configureServices?.Invoke(builder.Services);
 
         _app = builder.Build();
@@ -151,6 +153,7 @@ internal sealed partial class SiloApplication : IAsyncDisposable
         var grpcAddress = new Uri($"http://{FormatHost(host)}:{grpcPort}");
         var httpAddress = new Uri($"http://{FormatHost(host)}:{httpPort}");
         _portsFile = PortsFile.Write(_options.DataDir, grpcPort, httpPort);
+        _app.Services.GetRequiredService<DashboardAddress>().Set(httpAddress); // dashboard (issue 6): for ServerInfo.GetVersion
         LogGrpcListening(grpcAddress);
         LogHttpListening(httpAddress);
         LogReady(store.Name, _portsFile);
@@ -214,6 +217,7 @@ internal sealed partial class SiloApplication : IAsyncDisposable
         http.MapGet("/metrics", (MetricsCollector collector) =>
             Results.Text(collector.Render(), PrometheusTextWriter.ContentType));
         http.MapServiceGraph(); // GET /api/dashboard/graph (issue 6)
+        http.MapDashboard(); // dashboard (issue 6)
     }
 
     private static void TagConnections(ListenOptions listen, ListenerKind kind) =>

@@ -10,6 +10,7 @@ internal static class TrafficServiceCollectionExtensions
     {
         services.AddSingleton<TrafficStore>();
         services.AddSingleton<ServiceGraphBuilder>();
+        services.AddSingleton<Dashboard.INodeEdgeSource, GraphNodeEdges>(); // the dashboard's node view
         return services;
     }
 }
