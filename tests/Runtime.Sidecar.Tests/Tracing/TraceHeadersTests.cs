@@ -134,4 +134,18 @@ public sealed class TraceHeadersTests
         Assert.False(headers.ContainsKey("b3"));
         Assert.Equal("0", headers["x-b3-sampled"]);
     }
+
+    [Fact]
+    public void Read_ValidHeaders_AllocatesNothing()
+    {
+        var headers = Headers(("traceparent", $"00-{Trace}-{Span}-01"), ("x-b3-traceid", Trace), ("x-b3-spanid", Span), ("b3", $"{Trace}-{Span}-1"));
+        TraceHeaders.Read(headers);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var parent = TraceHeaders.Read(headers);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(parent.HasTrace);
+        Assert.Equal(0, allocated);
+    }
 }
