@@ -23,6 +23,10 @@ internal static class TraceHeaders
     public const string B3Flags = "x-b3-flags";
 
     /// <summary>The context <paramref name="headers"/> carry; <see cref="TraceParent.HasTrace"/> is false when none is valid.</summary>
+    /// <remarks>
+    /// Every form is validated on the header text; ids are created (one string each, reused when the headers are
+    /// written for the next hop) only for the form that wins.
+    /// </remarks>
     public static TraceParent Read(IHeaderDictionary headers)
     {
         var forms = TraceHeaderForms.None;
@@ -48,17 +52,17 @@ internal static class TraceHeaders
         {
             // tracestate belongs to traceparent: kept only with a valid one (W3C Trace Context §3.3).
             var state = Single(headers, TraceStateHeader);
-            return new TraceParent(w3cTrace, w3cSpan, w3cSampled, false, string.IsNullOrEmpty(state) ? null : state, forms);
+            return new TraceParent(TraceId(w3cTrace), ActivitySpanId.CreateFromString(w3cSpan), w3cSampled, false, string.IsNullOrEmpty(state) ? null : state, forms);
         }
 
-        if (single && singleTrace != default)
+        if (single && !singleTrace.IsEmpty)
         {
-            return new TraceParent(singleTrace, singleSpan, singleSampled, singleDebug, null, forms);
+            return new TraceParent(TraceId(singleTrace), ActivitySpanId.CreateFromString(singleSpan), singleSampled, singleDebug, null, forms);
         }
 
-        if (multi && multiTrace != default)
+        if (multi && !multiTrace.IsEmpty)
         {
-            return new TraceParent(multiTrace, multiSpan, multiSampled, multiDebug, null, forms);
+            return new TraceParent(TraceId(multiTrace), ActivitySpanId.CreateFromString(multiSpan), multiSampled, multiDebug, null, forms);
         }
 
         // No ids: a B3 sampling decision alone still counts.
@@ -106,7 +110,7 @@ internal static class TraceHeaders
         if ((incoming.Forms & TraceHeaderForms.B3Single) != 0)
         {
             headers[B3Single] = incoming.HasTrace
-                ? string.Concat(traceHex, "-", spanHex, "-", incoming.Debug ? "d" : flag, "-" + incoming.SpanId.ToHexString())
+                ? string.Concat(traceHex, "-", spanHex, "-", incoming.Debug ? "d" : flag, "-", incoming.SpanId.ToHexString())
                 : string.Concat(traceHex, "-", spanHex, "-", incoming.Debug ? "d" : flag);
         }
         else
@@ -116,9 +120,11 @@ internal static class TraceHeaders
     }
 
     // traceparent: version "-" trace-id "-" parent-id "-" flags; version ff is invalid, a higher version may append fields.
-    private static bool TryW3C(string? value, out ActivityTraceId trace, out ActivitySpanId span, out bool? sampled)
+    private static bool TryW3C(string? value, out ReadOnlySpan<char> trace, out ReadOnlySpan<char> span, out bool? sampled)
     {
-        (trace, span, sampled) = (default, default, null);
+        trace = default;
+        span = default;
+        sampled = null;
         if (value is null || value.Length < 55 || value[2] != '-' || value[35] != '-' || value[52] != '-')
         {
             return false;
@@ -132,16 +138,18 @@ internal static class TraceHeaders
             return false;
         }
 
-        trace = ActivityTraceId.CreateFromString(text.Slice(3, 32));
-        span = ActivitySpanId.CreateFromString(text.Slice(36, 16));
+        trace = text.Slice(3, 32);
+        span = text.Slice(36, 16);
         sampled = (HexValue(text[54]) & 1) == 1;
         return true;
     }
 
     // b3: {TraceId}-{SpanId}[-{SamplingState}[-{ParentSpanId}]], or a lone SamplingState (0, 1 or d).
-    private static bool TryB3Single(string? value, out ActivityTraceId trace, out ActivitySpanId span, out bool? sampled, out bool debug)
+    private static bool TryB3Single(string? value, out ReadOnlySpan<char> trace, out ReadOnlySpan<char> span, out bool? sampled, out bool debug)
     {
-        (trace, span, sampled, debug) = (default, default, null, false);
+        trace = default;
+        span = default;
+        (sampled, debug) = (null, false);
         if (string.IsNullOrEmpty(value))
         {
             return false;
@@ -154,28 +162,34 @@ internal static class TraceHeaders
 
         var parts = value.AsSpan();
         var first = parts.IndexOf('-');
-        if (first < 0 || !TryTraceId(parts[..first], out trace))
+        if (first < 0 || !IsTraceId(parts[..first]))
         {
             return false;
         }
 
+        trace = parts[..first];
+
         parts = parts[(first + 1)..];
         var second = parts.IndexOf('-');
         var spanText = second < 0 ? parts : parts[..second];
-        if (!TrySpanId(spanText, out span))
+        if (!IsSpanId(spanText))
         {
             trace = default;
             return false;
         }
+
+        span = spanText;
 
         if (second >= 0)
         {
             parts = parts[(second + 1)..];
             var third = parts.IndexOf('-');
             var state = third < 0 ? parts : parts[..third];
-            if (!TrySamplingState(state, out sampled, out debug) || (third >= 0 && !TrySpanId(parts[(third + 1)..], out _)))
+            if (!TrySamplingState(state, out sampled, out debug) || (third >= 0 && !IsSpanId(parts[(third + 1)..])))
             {
-                (trace, span, sampled, debug) = (default, default, null, false);
+                trace = default;
+        span = default;
+        (sampled, debug) = (null, false);
                 return false;
             }
         }
@@ -183,9 +197,11 @@ internal static class TraceHeaders
         return true;
     }
 
-    private static bool TryB3Multi(IHeaderDictionary headers, out ActivityTraceId trace, out ActivitySpanId span, out bool? sampled, out bool debug)
+    private static bool TryB3Multi(IHeaderDictionary headers, out ReadOnlySpan<char> trace, out ReadOnlySpan<char> span, out bool? sampled, out bool debug)
     {
-        (trace, span, sampled, debug) = (default, default, null, false);
+        trace = default;
+        span = default;
+        (sampled, debug) = (null, false);
         var traceText = Single(headers, B3TraceId);
         var spanText = Single(headers, B3SpanId);
         var sampledText = Single(headers, B3Sampled);
@@ -210,12 +226,13 @@ internal static class TraceHeaders
             return sampled is not null;
         }
 
-        if (traceText is null || spanText is null || !TryTraceId(traceText, out trace) || !TrySpanId(spanText, out span))
+        if (traceText is null || spanText is null || !IsTraceId(traceText) || !IsSpanId(spanText))
         {
-            (trace, span) = (default, default);
             return sampled is not null;
         }
 
+        trace = traceText;
+        span = spanText;
         return true;
     }
 
@@ -231,38 +248,23 @@ internal static class TraceHeaders
         return sampled is not null;
     }
 
-    // B3 trace ids are 64 or 128 bits; a 64-bit id is left-padded to 128 (as the W3C form needs).
-    private static bool TryTraceId(ReadOnlySpan<char> text, out ActivityTraceId trace)
-    {
-        trace = default;
-        if ((text.Length != 32 && text.Length != 16) || !IsLowerHex(text) || IsZero(text))
-        {
-            return false;
-        }
+    // B3 trace ids are 64 or 128 bits; W3C ones 128.
+    private static bool IsTraceId(ReadOnlySpan<char> text) => (text.Length == 32 || text.Length == 16) && IsLowerHex(text) && !IsZero(text);
 
+    private static bool IsSpanId(ReadOnlySpan<char> text) => text.Length == 16 && IsLowerHex(text) && !IsZero(text);
+
+    // A 64-bit trace id is left-padded to 128 bits, as the W3C form needs.
+    private static ActivityTraceId TraceId(ReadOnlySpan<char> text)
+    {
         if (text.Length == 32)
         {
-            trace = ActivityTraceId.CreateFromString(text);
-            return true;
+            return ActivityTraceId.CreateFromString(text);
         }
 
         Span<char> padded = stackalloc char[32];
         padded[..16].Fill('0');
         text.CopyTo(padded[16..]);
-        trace = ActivityTraceId.CreateFromString(padded);
-        return true;
-    }
-
-    private static bool TrySpanId(ReadOnlySpan<char> text, out ActivitySpanId span)
-    {
-        span = default;
-        if (text.Length != 16 || !IsLowerHex(text) || IsZero(text))
-        {
-            return false;
-        }
-
-        span = ActivitySpanId.CreateFromString(text);
-        return true;
+        return ActivityTraceId.CreateFromString(padded);
     }
 
     private static string? Single(IHeaderDictionary headers, string name) =>

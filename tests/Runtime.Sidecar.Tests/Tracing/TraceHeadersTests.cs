@@ -136,16 +136,35 @@ public sealed class TraceHeadersTests
     }
 
     [Fact]
-    public void Read_ValidHeaders_AllocatesNothing()
+    public void Read_SeveralForms_OnlyTheWinnersIdsAllocate()
     {
-        var headers = Headers(("traceparent", $"00-{Trace}-{Span}-01"), ("x-b3-traceid", Trace), ("x-b3-spanid", Span), ("b3", $"{Trace}-{Span}-1"));
+        var all = Headers(("traceparent", $"00-{Trace}-{Span}-01"), ("x-b3-traceid", Trace), ("x-b3-spanid", Span), ("b3", $"{Trace}-{Span}-1"));
+        var w3cOnly = Headers(("traceparent", $"00-{Trace}-{Span}-01"));
+        TraceHeaders.Read(all);
+        TraceHeaders.Read(w3cOnly);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        TraceHeaders.Read(w3cOnly);
+        var winnerOnly = GC.GetAllocatedBytesForCurrentThread() - before;
+        before = GC.GetAllocatedBytesForCurrentThread();
+        var parent = TraceHeaders.Read(all);
+        var allForms = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(parent.HasTrace);
+        Assert.Equal(winnerOnly, allForms);
+    }
+
+    [Fact]
+    public void Read_NoTraceHeaders_AllocatesNothing()
+    {
+        var headers = Headers(("x-request-id", "r-1"), ("b3", "zz"), ("traceparent", "bad"));
         TraceHeaders.Read(headers);
 
         var before = GC.GetAllocatedBytesForCurrentThread();
         var parent = TraceHeaders.Read(headers);
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        Assert.True(parent.HasTrace);
+        Assert.False(parent.HasTrace);
         Assert.Equal(0, allocated);
     }
 }
