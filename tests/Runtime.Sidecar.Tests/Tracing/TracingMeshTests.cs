@@ -126,6 +126,21 @@ public sealed class TracingMeshTests
     }
 
     [Fact]
+    public async Task GrpcProtocol_SpansReachAnOtlpGrpcReceiver()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync(grpc: true);
+        await using var mesh = await StartAsync(100, receiver.Address, Runtime.Sidecar.Tracing.TracingProtocol.Grpc);
+
+        using var response = await CallAsync(mesh.Productpage, ("traceparent", $"00-{CallerTrace}-{CallerSpan}-01"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var spans = await SpansOfAsync(receiver, CallerTrace, 2);
+        var client = Assert.Single(spans, s => s.Span.Kind == SpanKind.Client);
+        Assert.Equal(client.SpanId, Assert.Single(spans, s => s.Span.Kind == SpanKind.Server).ParentSpanId);
+        Assert.Equal(0, receiver.Rejected);
+    }
+
+    [Fact]
     public async Task UnreachableCollector_RequestsStillSucceed()
     {
         // A port that was just free: connections to it are refused.
@@ -168,7 +183,7 @@ public sealed class TracingMeshTests
     }
 
     /// <summary>A control plane with a mesh-wide tracing Telemetry, an echoing app, and the two sidecars exporting to <paramref name="collector"/>.</summary>
-    private static async Task<Mesh> StartAsync(int samplingPercentage, Uri collector)
+    private static async Task<Mesh> StartAsync(int samplingPercentage, Uri collector, Runtime.Sidecar.Tracing.TracingProtocol protocol = Runtime.Sidecar.Tracing.TracingProtocol.HttpProtobuf)
     {
         var harness = await MeshHarness.StartAsync();
         var app = await TestServer.StartAsync(context =>
@@ -197,7 +212,7 @@ public sealed class TracingMeshTests
                   user:
                     header: {name: x-user}
             """);
-        harness.ConfigureSidecar = options => options.TracingEndpoint = collector;
+        harness.ConfigureSidecar = options => (options.TracingEndpoint, options.TracingProtocol) = (collector, protocol);
         mesh.Reviews = await harness.StartSidecarAsync("reviews", app, labels: ["app=reviews"]);
         mesh.Productpage = await harness.StartSidecarAsync("productpage", null, labels: ["app=productpage"]);
         await MeshHarness.WaitForEndpointsAsync(mesh.Productpage, ReviewsFqdn, 1);
