@@ -141,6 +141,24 @@ public sealed class TracingMeshTests
     }
 
     [Fact]
+    public async Task FullSampling_AppAnswers503_BothSpansMarkedError()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var mesh = await StartAsync(100, receiver.Address);
+
+        using var response = await CallAsync(mesh.Productpage, "/fail", ("traceparent", $"00-{CallerTrace}-{CallerSpan}-01"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+
+        var spans = await SpansOfAsync(receiver, CallerTrace, 2);
+        Assert.All(spans, span =>
+        {
+            Assert.Equal("true", span.Tag("error"));
+            Assert.Equal("503", span.Tag("http.status_code"));
+            Assert.Equal(2, span.Span.Status.Code); // STATUS_CODE_ERROR
+        });
+    }
+
+    [Fact]
     public async Task UnreachableCollector_RequestsStillSucceed()
     {
         // A port that was just free: connections to it are refused.
@@ -168,10 +186,12 @@ public sealed class TracingMeshTests
         return [.. receiver.Spans.Where(s => s.TraceId == traceId)];
     }
 
-    private static async Task<HttpResponseMessage> CallAsync(RunningSidecar client, params (string Name, string Value)[] headers)
+    private static Task<HttpResponseMessage> CallAsync(RunningSidecar client, params (string Name, string Value)[] headers) => CallAsync(client, "/hello?x=1", headers);
+
+    private static async Task<HttpResponseMessage> CallAsync(RunningSidecar client, string path, params (string Name, string Value)[] headers)
     {
         using var http = new HttpClient { Timeout = TestTimeouts.Default };
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(client.OutboundAddress, "/hello?x=1"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(client.OutboundAddress, path));
         request.Headers.Host = "reviews";
         request.Headers.Add("x-user", "tester");
         foreach (var (name, value) in headers)
@@ -196,6 +216,7 @@ public sealed class TracingMeshTests
                 }
             }
 
+            context.Response.StatusCode = context.Request.Path == "/fail" ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
             return context.Response.WriteAsync("reviews");
         });
         var mesh = new Mesh(harness, app);
