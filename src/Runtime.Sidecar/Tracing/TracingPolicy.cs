@@ -8,30 +8,14 @@ namespace Runtime.Sidecar.Tracing;
 /// precedence as access logging (<see cref="TelemetryLevels"/>): the first level with a <c>tracing</c> entry for the
 /// side decides. Nothing set: Istio's default of 1% sampling, spans reported.
 /// </summary>
-internal sealed class TracingPolicy
+/// <param name="SamplingPercentage">Share of requests without an incoming decision that are sampled, 0 to 100.</param>
+/// <param name="ReportSpans">False when <c>disableSpanReporting</c> is set: decisions still propagate, nothing is exported.</param>
+/// <param name="LiteralTags"><c>customTags</c> with a literal or environment value (resolved once per config).</param>
+/// <param name="HeaderTags"><c>customTags</c> read from a request header.</param>
+internal sealed record TracingPolicy(double SamplingPercentage, bool ReportSpans, IReadOnlyList<SpanTag> LiteralTags, IReadOnlyList<HeaderTag> HeaderTags)
 {
     /// <summary>Istio's default <c>randomSamplingPercentage</c>.</summary>
     public const double DefaultSamplingPercentage = 1.0;
-
-    private TracingPolicy(double samplingPercentage, bool reportSpans, IReadOnlyList<SpanTag> literalTags, IReadOnlyList<HeaderTag> headerTags)
-    {
-        SamplingPercentage = samplingPercentage;
-        ReportSpans = reportSpans;
-        LiteralTags = literalTags;
-        HeaderTags = headerTags;
-    }
-
-    /// <summary>Share of requests without an incoming decision that are sampled, 0 to 100.</summary>
-    public double SamplingPercentage { get; }
-
-    /// <summary>False when <c>disableSpanReporting</c> is set: decisions still propagate, nothing is exported.</summary>
-    public bool ReportSpans { get; }
-
-    /// <summary><c>customTags</c> with a literal or environment value (resolved once per config).</summary>
-    public IReadOnlyList<SpanTag> LiteralTags { get; }
-
-    /// <summary><c>customTags</c> read from a request header.</summary>
-    public IReadOnlyList<HeaderTag> HeaderTags { get; }
 
     /// <summary>Nothing configured: 1%, reported, no custom tags.</summary>
     public static TracingPolicy Default { get; } = new(DefaultSamplingPercentage, true, [], []);
