@@ -7,7 +7,7 @@ namespace Runtime.Abstractions.Telemetry;
 /// Whether one side (client or server) of a workload writes access logs, resolved from Telemetry resources'
 /// <c>accessLogging</c> as Istio does: the workload-selector Telemetry of the workload's namespace, else the
 /// namespace-wide one, else the mesh-wide one (a root namespace, see <see cref="RootNamespaces"/>). The first level
-/// with an <c>accessLogging</c> entry for this side decides; with none anywhere, nothing is logged. Several
+/// with an <c>accessLogging</c> entry for this side decides (<see cref="TelemetryLevels"/>); with none anywhere, nothing is logged. Several
 /// Telemetry resources at one level: the oldest wins (then the first by name).
 /// </summary>
 public sealed class AccessLogPolicy
@@ -41,47 +41,12 @@ public sealed class AccessLogPolicy
     /// <param name="client">True for the client side (outbound requests), false for the server side (inbound).</param>
     public static AccessLogPolicy Resolve(IEnumerable<MeshResource> resources, string @namespace, IReadOnlyDictionary<string, string> labels, bool client)
     {
-        ArgumentNullException.ThrowIfNull(resources);
-        ArgumentNullException.ThrowIfNull(@namespace);
-        ArgumentNullException.ThrowIfNull(labels);
-        var candidates = new List<(MeshResource Resource, TelemetrySpec Spec, AccessLoggingConfig Entry)>();
-        foreach (var resource in resources)
-        {
-            if (resource.Kind == MeshKinds.Telemetry.Kind && MeshKinds.Telemetry.Bind(resource.Spec).Value is TelemetrySpec spec
-                && spec.AccessLogging?.FirstOrDefault(entry => Applies(entry, client)) is { } entry)
-            {
-                candidates.Add((resource, spec, entry));
-            }
-        }
-
-        candidates.Sort((a, b) => Compare(a.Resource, b.Resource));
-        var chosen = candidates.FirstOrDefault(c => c.Resource.Metadata.Namespace == @namespace && c.Spec.Selector?.MatchLabels is { Count: > 0 } wanted && Matches(wanted, labels));
-        chosen = chosen.Resource is not null ? chosen
-            : candidates.FirstOrDefault(c => c.Resource.Metadata.Namespace == @namespace && c.Spec.Selector?.MatchLabels is null or { Count: 0 });
-        chosen = chosen.Resource is not null ? chosen
-            : RootNamespaces.All.Select(root => candidates.FirstOrDefault(c => c.Resource.Metadata.Namespace == root && c.Spec.Selector?.MatchLabels is null or { Count: 0 }))
-                .FirstOrDefault(c => c.Resource is not null);
-        if (chosen.Resource is null)
+        // The precedence is shared with tracing (TelemetryLevels); this side's first accessLogging entry takes part.
+        if (TelemetryLevels.Resolve(resources, @namespace, labels, spec => spec.AccessLogging?.FirstOrDefault(entry => TelemetryLevels.AppliesTo(entry.Match, client))) is not { } chosen)
         {
             return Off;
         }
 
         return new AccessLogPolicy(chosen.Entry.Disabled != true, AccessLogCondition.Parse(chosen.Entry.Filter?.Expression), $"{chosen.Resource.Metadata.Namespace}/{chosen.Resource.Metadata.Name}");
-    }
-
-    private static bool Applies(AccessLoggingConfig entry, bool client) => entry.Match?.Mode switch
-    {
-        WorkloadMode.Client => client,
-        WorkloadMode.Server => !client,
-        _ => true,
-    };
-
-    private static bool Matches(IReadOnlyDictionary<string, string> wanted, IReadOnlyDictionary<string, string> labels) =>
-        wanted.All(pair => labels.TryGetValue(pair.Key, out var value) && value == pair.Value);
-
-    private static int Compare(MeshResource a, MeshResource b)
-    {
-        var created = Nullable.Compare(a.Metadata.CreationTimestamp, b.Metadata.CreationTimestamp);
-        return created != 0 ? created : string.CompareOrdinal($"{a.Metadata.Namespace}/{a.Metadata.Name}", $"{b.Metadata.Namespace}/{b.Metadata.Name}");
     }
 }

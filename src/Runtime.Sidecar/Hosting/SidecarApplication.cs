@@ -96,6 +96,8 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
         builder.Services.AddSingleton<InboundProxy>();
         builder.Services.AddSingleton(_ => AccessLogWriter.Open(options.AccessLogPath, options.AccessLogFormat)); // access logs (issue 6)
         builder.Services.AddSingleton(sp => new AccessLog(sp.GetRequiredService<ProxyConfig>(), sp.GetRequiredService<AccessLogWriter>(), options.AppPort is int app ? $"127.0.0.1:{app}" : null));
+        builder.Services.AddSingleton(sp => new Tracing.SpanExport(options, identity)); // tracing (issue 6)
+        builder.Services.AddSingleton<Tracing.SidecarTracer>(); // tracing (issue 6)
         builder.Services.AddSingleton(sp => new RequestMetrics(identity, sp.GetService<IWorkloadCertificateSource>(), sp.GetRequiredService<AccessLog>())); // Istio metrics (issue 6)
         // mTLS (issue 5): with a certificate source, inbound TLS termination and outbound TLS origination.
         if (options.CertificateSource is { } certificates)
@@ -135,12 +137,14 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
         var outbound = services.GetRequiredService<OutboundProxy>();
         var inbound = services.GetRequiredService<InboundProxy>();
         var metrics = services.GetRequiredService<RequestMetrics>();
+        var tracer = services.GetRequiredService<Tracing.SidecarTracer>(); // tracing (issue 6)
         var admin = new AdminEndpoints(config, services.GetRequiredService<ClusterResilienceRegistry>(), services.GetRequiredService<LogLevelSwitch>(), _app.Lifetime, () => _controlPlane?.ProxyId, metrics, new SidecarHealthMetrics(config, services.GetRequiredService<ClusterResilienceRegistry>(), services.GetService<IWorkloadCertificateSource>(), () => services.GetRequiredService<CertificateRotation>().TrustGeneration, () => _controlPlane?.Connected ?? false, TimeProvider.System)); // health metrics (issue 6)
         // Arguments run in order: the start timestamp is taken before the proxy starts on the request.
         _app.Run(context => ListenerOf(context) switch
         {
-            ListenerKind.Outbound => metrics.ObserveAsync(context, outbound: true, Stopwatch.GetTimestamp(), outbound.HandleAsync(context)),
-            ListenerKind.Inbound => metrics.ObserveAsync(context, outbound: false, Stopwatch.GetTimestamp(), inbound.HandleAsync(context)),
+            // Tracing (issue 6): Begin rewrites the trace headers and x-request-id before the proxy reads them.
+            ListenerKind.Outbound => tracer.ObserveAsync(context, tracer.Begin(context, outbound: true), outbound: true, metrics.ObserveAsync(context, outbound: true, Stopwatch.GetTimestamp(), outbound.HandleAsync(context))),
+            ListenerKind.Inbound => tracer.ObserveAsync(context, tracer.Begin(context, outbound: false), outbound: false, metrics.ObserveAsync(context, outbound: false, Stopwatch.GetTimestamp(), inbound.HandleAsync(context))),
             _ => admin.HandleAsync(context),
         });
         _app.Lifetime.ApplicationStopping.Register(() => LogStopping(_logger));

@@ -30,6 +30,8 @@ internal static class SidecarCommandLine
             new("--token-file", "MESH_TOKEN_FILE", "file holding the bootstrap token for the first workload certificate (or set MESH_TOKEN)", "none", (o, v) => { o.TokenFile = v; return null; }),
             new("--access-log-format", "MESH_ACCESS_LOG_FORMAT", "access-log lines (when a Telemetry enables them): text (Envoy's default format) or json", "text", ReadAccessLogFormat),
             new("--access-log-path", "MESH_ACCESS_LOG_PATH", "where access-log lines go: stdout or a file path (appended to)", "stdout", (o, v) => { o.AccessLogPath = v; return null; }),
+            new("--tracing-endpoint", "MESH_TRACING_ENDPOINT", "OTLP collector URL spans are exported to, e.g. http://otel-collector:4318 (http) or http://otel-collector:4317 (grpc)", "none: no export", ReadTracingEndpoint),
+            new("--tracing-protocol", "MESH_TRACING_PROTOCOL", "OTLP transport for spans: http (HTTP/protobuf, /v1/traces) or grpc", "http", ReadTracingProtocol),
             new("--log-level", "MESH_LOG_LEVEL", "trace, debug, information, warning, error, critical or none", "information", (o, v) => FlagValues.ReadLogLevel(v, l => o.LogLevel = l)),
         ]);
 
@@ -70,6 +72,33 @@ internal static class SidecarCommandLine
                 return null;
             default:
                 return "is not text or json";
+        }
+    }
+
+    // Tracing (issue 6); with http, SpanExport adds /v1/traces to a URL without a path, once the protocol is known.
+    private static string? ReadTracingEndpoint(SidecarOptions options, string value)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            return "is not an http:// or https:// URL such as http://otel-collector:4318";
+        }
+
+        options.TracingEndpoint = uri;
+        return null;
+    }
+
+    private static string? ReadTracingProtocol(SidecarOptions options, string value)
+    {
+        switch (value.ToLowerInvariant())
+        {
+            case "http" or "http/protobuf":
+                options.TracingProtocol = Tracing.TracingProtocol.HttpProtobuf;
+                return null;
+            case "grpc":
+                options.TracingProtocol = Tracing.TracingProtocol.Grpc;
+                return null;
+            default:
+                return "is not http or grpc";
         }
     }
 

@@ -73,4 +73,13 @@ public sealed class SidecarOptions
 
     /// <summary>The bootstrap token itself, from the <c>MESH_TOKEN</c> environment variable only (never a flag: flags show in process lists).</summary>
     public string? Token { get; set; }
+
+    /// <summary>
+    /// Tracing (issue 6): the OTLP endpoint spans are exported to (<c>--tracing-endpoint</c>); null (default) exports
+    /// nothing, while trace headers and <c>x-request-id</c> are still propagated.
+    /// </summary>
+    public Uri? TracingEndpoint { get; set; }
+
+    /// <summary>Tracing (issue 6): the OTLP transport (<c>--tracing-protocol</c>). Default OTLP/HTTP protobuf.</summary>
+    public Tracing.TracingProtocol TracingProtocol { get; set; } = Tracing.TracingProtocol.HttpProtobuf;
 }

@@ -65,6 +65,9 @@ internal sealed partial class RequestMetrics
         context.Features.Set(note);
     }
 
+    /// <summary>The cluster the outbound proxy picked for the request on <paramref name="context"/>, for tracing (issue 6); null when it routed nowhere.</summary>
+    public static ClusterKey? UpstreamClusterOf(HttpContext context) => context.Features.Get<UpstreamNote>()?.Cluster;
+
     /// <summary>Reports the request on <paramref name="context"/>, started at <paramref name="startTimestamp"/>, once it completed.</summary>
     public Task ObserveAsync(HttpContext context, bool outbound, long startTimestamp, Task handling)
     {
@@ -232,6 +235,8 @@ internal sealed partial class RequestMetrics
     private sealed class UpstreamNote(Cluster cluster, bool mtls, PeerLabels labels, string? host)
     {
         public PeerLabels Labels { get; } = labels;
+
+        public ClusterKey Cluster => cluster.Key;
 
         /// <summary>The picked endpoint as <c>address:port</c> (for access logs); null when none was.</summary>
         public string? Host { get; } = host;
