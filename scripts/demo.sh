@@ -143,6 +143,7 @@ print_canary_answer() {
 
 start_prometheus
 
+echo "==> dashboard: http://127.0.0.1:$HTTP_PORT/dashboard/ (live service graph, config, proxies; or: meshctl dashboard)"
 echo "==> meshctl proxy-status"
 meshctl proxy-status
 echo "==> meshctl ca status"

@@ -6,8 +6,10 @@
 const REFRESH_MS = 2000;
 const SVG = "http://www.w3.org/2000/svg";
 const NODE_W = 186, NODE_H = 50, NODE_GAP = 18, SVC_PAD = 10, SVC_HEAD = 26, COL_GAP = 230, SVC_GAP = 34, MARGIN = 28;
-// Edges end in a straight run into the target that carries the label, so labels of edges fanning out to
-// different versions never overlap; LABEL_W fits "p50 99.9 · p99 999.9 ms" at 11px.
+// An edge has a straight run that carries its label: into the target, so labels of edges fanning out to
+// different versions never overlap; or, when several edges converge on one target and this one is its source's
+// only edge, out of the source, so converging labels never overlap either. LABEL_W fits
+// "p50 99.9 · p99 999.9 ms" at 11px.
 const LABEL_W = 146, RUN = LABEL_W + SVC_PAD + 18;
 
 const state = { view: "graph", graph: null, layoutKey: "", layout: null, selected: null, lastOk: null, failing: null };
@@ -122,7 +124,7 @@ function layoutGraph(graph) {
   return { positions, boxes, width, height };
 }
 
-function edgeGeometry(e, layout) {
+function edgeGeometry(e, layout, labelAtSource) {
   const a = layout.positions.get(e.source), b = layout.positions.get(e.target);
   if (!a || !b) return null;
   if (e.source === e.target) {
@@ -130,6 +132,11 @@ function edgeGeometry(e, layout) {
     return { d: `M${x},${y1} C${x + 60},${y1 - 30} ${x + 60},${y2 + 30} ${x},${y2}`, mx: x + 46, my: a.y + NODE_H / 2, ex: x + 6, ey: y2 };
   }
   const x1 = a.x + NODE_W, y1 = a.y + NODE_H / 2, x2 = b.x, y2 = b.y + NODE_H / 2;
+  if (labelAtSource) {
+    const xb = Math.min(x2 - 20, x1 + RUN), dxs = Math.max(30, (x2 - xb) / 2);
+    const mx = x1 + SVC_PAD + 8 + LABEL_W / 2;
+    return { d: `M${x1},${y1} L${xb},${y1} C${xb + dxs},${y1} ${x2 - dxs},${y2} ${x2},${y2}`, mx, my: y1, ex: mx - LABEL_W / 2 + 20, ey: y1 - 32 };
+  }
   const xa = Math.max(x1 + 20, x2 - RUN), dx = Math.max(30, (xa - x1) / 2);
   return { d: `M${x1},${y1} C${x1 + dx},${y1} ${xa - dx},${y2} ${xa},${y2} L${x2},${y2}`, mx: x2 - SVC_PAD - 8 - LABEL_W / 2, my: y2, ex: x2 - SVC_PAD - 8 - LABEL_W + 20, ey: y2 - 32 };
 }
@@ -188,8 +195,13 @@ function buildGraphDom(graph, layout) {
     g.append(t);
     boxes.append(g);
   }
+  const into = new Map(), outOf = new Map();
   for (const e of graph.edges) {
-    const geo = edgeGeometry(e, layout);
+    into.set(e.target, (into.get(e.target) || 0) + 1);
+    outOf.set(e.source, (outOf.get(e.source) || 0) + 1);
+  }
+  for (const e of graph.edges) {
+    const geo = edgeGeometry(e, layout, into.get(e.target) > 1 && outOf.get(e.source) === 1);
     if (!geo) continue;
     const g = svg("g", { class: "edge", "data-testid": "graph-edge", "data-edge-id": e.id });
     const title = svg("title");
