@@ -7,8 +7,9 @@ namespace Runtime.Sidecar.Traffic;
 /// <summary>
 /// Turns Istio's request series into the per-edge deltas a heartbeat carries to the control plane (the data of the
 /// dashboard's service graph). It only reads the counters requests already keep, so the request path does no extra
-/// work. Deltas are taken against the last report the control plane accepted: a heartbeat that fails leaves its
-/// requests in the next report, and none is counted twice.
+/// work. Deltas are taken against the last report the control plane accepted. A report whose heartbeat failed is
+/// sent again unchanged, with the same sequence number, so the control plane counts it once even when it had
+/// recorded it before the failure; requests served meanwhile go in the report after it.
 /// </summary>
 internal sealed class TrafficReporter
 {
@@ -17,6 +18,8 @@ internal sealed class TrafficReporter
     private readonly TimeProvider _time;
     private IReadOnlyDictionary<RequestSeries, SeriesReading> _committed = new Dictionary<RequestSeries, SeriesReading>();
     private DateTimeOffset _committedAt;
+    private TrafficDraft? _pending;
+    private ulong _sequence;
 
     /// <summary>Reports the series of <paramref name="metrics"/>, with deltas starting now.</summary>
     public TrafficReporter(RequestMetrics metrics, TimeProvider time)
@@ -32,7 +35,13 @@ internal sealed class TrafficReporter
         _committedAt = time.GetUtcNow();
     }
 
-    /// <summary>Reads every series and builds the report of what changed since the last committed one.</summary>
+    /// <summary>Identifies this reporter (this sidecar process) to the control plane; its reports are numbered within it.</summary>
+    public string Session { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>
+    /// The report not yet committed, unchanged, if there is one; else reads every series and builds the report of
+    /// what changed since the last committed one, numbered next.
+    /// </summary>
     public TrafficDraft Prepare()
     {
         var now = _time.GetUtcNow();
@@ -40,6 +49,11 @@ internal sealed class TrafficReporter
         DateTimeOffset start;
         lock (_lock)
         {
+            if (_pending is not null)
+            {
+                return _pending;
+            }
+
             committed = _committed;
             start = _committedAt;
         }
@@ -68,13 +82,28 @@ internal sealed class TrafficReporter
             Add(edge, key, reading, previous, count);
         }
 
-        var report = edges.Count == 0 ? null : new V1.TrafficReport
+        if (edges.Count == 0)
         {
-            WindowStart = Timestamp.FromDateTimeOffset(start),
-            WindowEnd = Timestamp.FromDateTimeOffset(now),
-            Edges = { edges.Values },
-        };
-        return new TrafficDraft(report, readings, now);
+            return new TrafficDraft(null, readings, now);
+        }
+
+        lock (_lock)
+        {
+            // Prepare is called by one heartbeat loop at a time; the lock only publishes the state.
+            var draft = new TrafficDraft(
+                new V1.TrafficReport
+                {
+                    WindowStart = Timestamp.FromDateTimeOffset(start),
+                    WindowEnd = Timestamp.FromDateTimeOffset(now),
+                    Edges = { edges.Values },
+                    Sequence = ++_sequence,
+                    ReporterSession = Session,
+                },
+                readings,
+                now);
+            _pending = draft;
+            return draft;
+        }
     }
 
     /// <summary>The control plane took <paramref name="draft"/>: the next report starts where it ended.</summary>
@@ -85,6 +114,10 @@ internal sealed class TrafficReporter
         {
             _committed = draft.Readings;
             _committedAt = draft.WindowEnd;
+            if (ReferenceEquals(_pending, draft))
+            {
+                _pending = null;
+            }
         }
     }
 

@@ -25,6 +25,7 @@ internal static class SiloCommandLine
             new("--trust-domain-alias", "MESH_TRUST_DOMAIN_ALIASES", "another trust domain accepted as this mesh's; repeatable", "none", (o, v) => { o.TrustDomainAliases.Add(v); return null; }, o => o.TrustDomainAliases.Clear()),
             new("--cert-ttl", "MESH_CERT_TTL", "default workload certificate lifetime, e.g. 24h", "24h", (o, v) => ReadDuration(v, d => o.CertTtl = d)),
             new("--max-cert-ttl", "MESH_MAX_CERT_TTL", "longest workload certificate lifetime issued, e.g. 2160h", "2160h", (o, v) => ReadDuration(v, d => o.MaxCertTtl = d)),
+            new("--prometheus-url", "MESH_PROMETHEUS_URL", "Prometheus (http or https URL) the service graph reads Istio metrics from; none uses the sidecars' reports", "none", (o, v) => { o.PrometheusUrl = v.Length == 0 ? null : v; return null; }), // issue 6
             new("--log-level", "MESH_LOG_LEVEL", "trace, debug, information, warning, error, critical or none", "information", (o, v) => FlagValues.ReadLogLevel(v, l => o.LogLevel = l)),
         ]);
 

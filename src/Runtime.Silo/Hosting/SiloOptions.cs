@@ -48,6 +48,12 @@ public sealed class SiloOptions
     /// <summary>Default workload certificate lifetime; <c>--cert-ttl</c> / <c>MESH_CERT_TTL</c>. Default 24 h.</summary>
     public TimeSpan CertTtl { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// Prometheus whose Istio metrics the dashboard's service graph reads instead of the sidecars' reports (issue 6);
+    /// <c>--prometheus-url</c> / <c>MESH_PROMETHEUS_URL</c>. Default none: the sidecars' reports only.
+    /// </summary>
+    public string? PrometheusUrl { get; set; }
+
     /// <summary>Longest workload certificate lifetime the CA issues; <c>--max-cert-ttl</c> / <c>MESH_MAX_CERT_TTL</c>. Default 90 days.</summary>
     public TimeSpan MaxCertTtl { get; set; } = TimeSpan.FromDays(90);
 }

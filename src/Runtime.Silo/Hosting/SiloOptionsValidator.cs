@@ -46,6 +46,7 @@ internal sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
         }
 
         Ca.CaSettings.Validate(options, failures);
+        Traffic.PrometheusUrl.Validate(options.PrometheusUrl, failures); // issue 6
 
         if (!Enum.IsDefined(options.LogLevel))
         {

@@ -7,6 +7,8 @@ namespace Runtime.Silo.Traffic;
 internal sealed class ProxyTraffic(DateTimeOffset registeredAt, DateTimeOffset coverageStart)
 {
     private readonly Queue<TrafficBucket> _buckets = new();
+    private string _session = "";
+    private ulong _sequence;
 
     /// <summary>The registration the reports belong to; a new one (the proxy registered again) starts a new session.</summary>
     public DateTimeOffset RegisteredAt { get; private set; } = registeredAt;
@@ -22,6 +24,13 @@ internal sealed class ProxyTraffic(DateTimeOffset registeredAt, DateTimeOffset c
 
     /// <summary>True when nothing it reported is left.</summary>
     public bool IsEmpty => _buckets.Count == 0;
+
+    /// <summary>
+    /// True when <paramref name="traffic"/> is a report already taken: numbered, from the same sidecar session as the
+    /// last one taken and not numbered above it (a heartbeat sent again after a failure the control plane did not see).
+    /// </summary>
+    public bool Repeats(ReceivedTraffic? traffic) =>
+        traffic is { Sequence: > 0 } t && t.Session == _session && t.Sequence <= _sequence;
 
     /// <summary>A heartbeat of registration <paramref name="registeredAt"/> arrived at <paramref name="now"/>; returns edges dropped, or -1 when refused.</summary>
     public int Add(DateTimeOffset now, DateTimeOffset registeredAt, ReceivedTraffic? traffic)
@@ -42,6 +51,11 @@ internal sealed class ProxyTraffic(DateTimeOffset registeredAt, DateTimeOffset c
         }
 
         LastSeen = now;
+        if (traffic is { Sequence: > 0 })
+        {
+            (_session, _sequence) = (traffic.Session, traffic.Sequence);
+        }
+
         if (traffic is null || traffic.Edges.Count == 0)
         {
             return 0;

@@ -12,12 +12,25 @@ namespace Runtime.Silo.Traffic;
 /// </summary>
 internal sealed class ServiceGraphBuilder(TrafficStore store, ProxyRegistry registry)
 {
-    /// <summary>The graph of the last <paramref name="windowSeconds"/> seconds.</summary>
+    /// <summary>Where <see cref="Build"/>'s numbers come from.</summary>
+    public const string SidecarsSource = "sidecars";
+
+    /// <summary>The graph of the last <paramref name="windowSeconds"/> seconds, from the sidecars' reports.</summary>
     public ServiceGraph Build(int windowSeconds)
     {
-        var proxies = registry.Proxies;
-        var registeredIds = proxies.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        var registeredIds = registry.Proxies.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
         var (end, slices) = store.Read(TimeSpan.FromSeconds(windowSeconds), registeredIds.Contains);
+        return Assemble(end, windowSeconds, SidecarsSource, slices);
+    }
+
+    /// <summary>
+    /// The graph of <paramref name="slices"/> (each reporter's counts per edge, with the time they cover), whatever
+    /// they were read from: nodes of the registered proxies and of each edge's ends, edges by the reporter rule.
+    /// </summary>
+    public ServiceGraph Assemble(DateTimeOffset end, int windowSeconds, string source, IReadOnlyList<TrafficSlice> slices)
+    {
+        ArgumentNullException.ThrowIfNull(slices);
+        var proxies = registry.Proxies;
 
         // What the client sidecars account for, so the server side's view of the same requests is not counted twice.
         var sourceReported = slices.SelectMany(s => s.Edges).Where(e => e.Key.SourceReporter).ToArray();
@@ -30,13 +43,14 @@ internal sealed class ServiceGraphBuilder(TrafficStore store, ProxyRegistry regi
         {
             foreach (var (key, counts) in slice.Edges)
             {
+                // The reporter is a mesh workload: the source of what it sent, or the target of what it served (even
+                // when its view of the requests is not the one counted).
+                workloads.Add(key.SourceReporter ? key.SourceNode : key.TargetNode);
                 if (!key.SourceReporter && !CallerUnreported(key, counts, principals, plaintextTargets))
                 {
                     continue;
                 }
 
-                // The reporter is a mesh workload: the source of what it sent, or the target of what it served.
-                workloads.Add(key.SourceReporter ? key.SourceNode : key.TargetNode);
                 var id = (key.SourceNode, key.TargetNode);
                 if (!edges.TryGetValue(id, out var totals))
                 {
@@ -48,7 +62,7 @@ internal sealed class ServiceGraphBuilder(TrafficStore store, ProxyRegistry regi
         }
 
         var graphEdges = Edges(edges);
-        return new ServiceGraph(end.UtcDateTime, windowSeconds, "sidecars", Nodes(proxies, workloads, graphEdges), graphEdges);
+        return new ServiceGraph(end.UtcDateTime, windowSeconds, source, Nodes(proxies, workloads, graphEdges), graphEdges);
     }
 
     private static bool CallerUnreported(EdgeKey key, EdgeCounts counts, HashSet<(string, string)> principals, HashSet<string> plaintextTargets) =>

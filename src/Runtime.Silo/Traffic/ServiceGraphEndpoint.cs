@@ -13,9 +13,9 @@ internal static class ServiceGraphEndpoint
 
     /// <summary>Maps the graph API on <paramref name="http"/>.</summary>
     public static void MapServiceGraph(this IEndpointRouteBuilder http) =>
-        http.MapGet(Path, (HttpRequest request, ServiceGraphBuilder graph) =>
+        http.MapGet(Path, async (HttpRequest request, ServiceGraphSource graph) =>
             ParseWindow(request.Query["window"]) is { } window
-                ? Results.Json(graph.Build(window), TrafficJsonContext.Default.ServiceGraph)
+                ? Results.Json(await graph.BuildAsync(window, request.HttpContext.RequestAborted).ConfigureAwait(false), TrafficJsonContext.Default.ServiceGraph)
                 : Results.Json(
                     new GraphError($"query parameter 'window' must be a whole number of seconds from {TrafficLimits.MinWindowSeconds} to {TrafficLimits.MaxWindowSeconds} (default {TrafficLimits.DefaultWindowSeconds}); got '{request.Query["window"]}'"),
                     TrafficJsonContext.Default.GraphError, statusCode: StatusCodes.Status400BadRequest));

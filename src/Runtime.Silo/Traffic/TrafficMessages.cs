@@ -38,7 +38,8 @@ internal static class TrafficMessages
                 edge.Requests, edge.Errors, edge.Mtls, edge.DurationBuckets, edge.DurationSumMs, edge.ResponseCodes, edge.RequestBytes, edge.ResponseBytes)));
         }
 
-        return new ReceivedTraffic(covered, edges, dropped);
+        return new ReceivedTraffic(
+            covered, edges, dropped, report.ReporterSession.Length > MaxLabelLength ? report.ReporterSession[..MaxLabelLength] : report.ReporterSession, report.Sequence);
     }
 
     private static bool Plausible(V1.EdgeTraffic edge) =>

@@ -12,9 +12,17 @@ internal sealed partial class TrafficStore(TimeProvider time, ILogger<TrafficSto
     private readonly Lock _lock = new();
     private readonly Dictionary<string, ProxyTraffic> _proxies = new(StringComparer.Ordinal);
     private long _droppedEdges;
+    private long _repeatedReports;
+    private long _refusedReports;
 
     /// <summary>Edges refused so far: implausible numbers, or a bucket already holding <see cref="TrafficLimits.MaxEdgesPerBucket"/>.</summary>
     public long DroppedEdges => Interlocked.Read(ref _droppedEdges);
+
+    /// <summary>Reports not counted because they had been taken already (sent again after a heartbeat failed).</summary>
+    public long RepeatedReports => Interlocked.Read(ref _repeatedReports);
+
+    /// <summary>Reports not taken because their proxy had deregistered (and not registered again).</summary>
+    public long RefusedReports => Interlocked.Read(ref _refusedReports);
 
     /// <summary>Records a heartbeat of <paramref name="proxyId"/> (registered at <paramref name="registeredAt"/>) and its report, if any.</summary>
     public void Record(string proxyId, DateTimeOffset registeredAt, ReceivedTraffic? traffic)
@@ -30,7 +38,20 @@ internal sealed partial class TrafficStore(TimeProvider time, ILogger<TrafficSto
                 _proxies.Add(proxyId, proxy);
             }
 
+            if (proxy.Repeats(traffic))
+            {
+                // Still a heartbeat (the proxy is alive), but its report was counted when it first came.
+                Interlocked.Increment(ref _repeatedReports);
+                LogReportRepeated(proxyId, traffic!.Sequence);
+                traffic = null;
+            }
+
             dropped = proxy.Add(now, registeredAt, traffic);
+        }
+
+        if (dropped < 0 && traffic is { Edges.Count: > 0 })
+        {
+            Interlocked.Increment(ref _refusedReports);
         }
 
         var refused = (dropped > 0 ? dropped : 0) + (traffic?.Dropped ?? 0);
@@ -90,6 +111,9 @@ internal sealed partial class TrafficStore(TimeProvider time, ILogger<TrafficSto
             _proxies.Remove(id);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Traffic report {Sequence} of {ProxyId} was taken before; not counted again")]
+    private partial void LogReportRepeated(string proxyId, ulong sequence);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Traffic report of {ProxyId}: {Count} edges dropped (implausible numbers, or too many edges in one second)")]
     private partial void LogEdgesDropped(string proxyId, int count);

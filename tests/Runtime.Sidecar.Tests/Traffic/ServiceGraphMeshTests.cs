@@ -15,7 +15,7 @@ public sealed class ServiceGraphMeshTests
 {
     private const int Requests = 200;
 
-    private const string Split = """
+    internal const string Split = """
         apiVersion: networking.istio.io/v1beta1
         kind: DestinationRule
         metadata:

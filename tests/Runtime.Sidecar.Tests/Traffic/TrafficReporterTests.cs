@@ -102,7 +102,7 @@ public sealed class TrafficReporterTests
     }
 
     [Fact]
-    public void Prepare_PreviousNotCommitted_KeepsItsDeltasForTheNext()
+    public void Prepare_PreviousNotCommitted_SendsItAgainWithItsNumberAndNewRequestsGoInTheNext()
     {
         var reporter = new TrafficReporter(() => _series, _clock);
         var ok = Series(Outbound(ReviewsV2, 200, ResponseFlags.None));
@@ -113,15 +113,35 @@ public sealed class TrafficReporterTests
         ok.Record(3, 0, 0);
         ok.Record(3, 0, 0);
         _clock.Advance(TimeSpan.FromSeconds(5));
-        var retried = reporter.Prepare().Report!;
+        var retried = reporter.Prepare();
+        reporter.Commit(retried);
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        var next = reporter.Prepare().Report!;
 
-        Assert.Equal(1, Assert.Single(failed.Report!.Edges).Requests);
-        Assert.Equal(Start, retried.WindowStart.ToDateTimeOffset());
-        Assert.Equal(Start.AddSeconds(10), retried.WindowEnd.ToDateTimeOffset());
-        var edge = Assert.Single(retried.Edges);
-        Assert.Equal(3, edge.Requests);
-        Assert.Equal(3, edge.DurationBuckets[2]);
-        Assert.Equal("200=3", Codes(edge));
+        Assert.Same(failed, retried);
+        var report = retried.Report!;
+        Assert.Equal((1UL, reporter.Session), (report.Sequence, report.ReporterSession));
+        Assert.Equal((Start, Start.AddSeconds(5)), (report.WindowStart.ToDateTimeOffset(), report.WindowEnd.ToDateTimeOffset()));
+        Assert.Equal(1, Assert.Single(report.Edges).Requests);
+        Assert.Equal((2UL, reporter.Session), (next.Sequence, next.ReporterSession));
+        Assert.Equal((Start.AddSeconds(5), Start.AddSeconds(15)), (next.WindowStart.ToDateTimeOffset(), next.WindowEnd.ToDateTimeOffset()));
+        var edge = Assert.Single(next.Edges);
+        Assert.Equal(2, edge.Requests);
+        Assert.Equal(2, edge.DurationBuckets[2]);
+        Assert.Equal("200=2", Codes(edge));
+    }
+
+    [Fact]
+    public void Prepare_TwoReporters_DifferentSessionsEachNumberedFromOne()
+    {
+        var first = new TrafficReporter(() => _series, _clock);
+        var second = new TrafficReporter(() => _series, _clock);
+        Series(Outbound(ReviewsV2, 200, ResponseFlags.None)).Record(3, 0, 0);
+
+        var (a, b) = (first.Prepare().Report!, second.Prepare().Report!);
+
+        Assert.NotEqual(a.ReporterSession, b.ReporterSession);
+        Assert.Equal((1UL, 1UL), (a.Sequence, b.Sequence));
     }
 
     private static string Codes(Runtime.Abstractions.Api.V1.EdgeTraffic edge) =>

@@ -143,6 +143,75 @@ public sealed class ServiceGraphBuilderTests
         Assert.Equal(2, _store.DroppedEdges);
     }
 
+    [Fact]
+    public void Record_SameNumberedReportAgain_CountedOnceEvenAcrossReRegistration_NextNumberCounted()
+    {
+        var productpage = Register("productpage", "v1", "10.0.0.1");
+        var first = Numbered("session-a", 1, Report(TimeSpan.FromSeconds(5), Edge("source", "v1", 4, 0, (2, 4), (200, 4))));
+        _store.Record(productpage.Id, productpage.RegisteredAt, TrafficMessages.FromMessage(first));
+        // The heartbeat timed out after the control plane took it; the sidecar registers again and resends it unchanged.
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var again = Register("productpage", "v1", "10.0.0.1");
+        _store.Record(again.Id, again.RegisteredAt, TrafficMessages.FromMessage(first));
+        var afterRepeat = Assert.Single(_graph.Build(30).Edges);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var second = Numbered("session-a", 2, Report(TimeSpan.FromSeconds(2), Edge("source", "v1", 3, 0, (2, 3), (200, 3))));
+        _store.Record(again.Id, again.RegisteredAt, TrafficMessages.FromMessage(second));
+
+        Assert.Equal(4, afterRepeat.Requests);
+        Assert.Equal(7, Assert.Single(_graph.Build(30).Edges).Requests);
+        Assert.Equal((1L, 0L), (_store.RepeatedReports, _store.RefusedReports));
+    }
+
+    [Fact]
+    public void Record_NumberOneFromANewSession_Counted()
+    {
+        var productpage = Register("productpage", "v1", "10.0.0.1");
+        _store.Record(productpage.Id, productpage.RegisteredAt, TrafficMessages.FromMessage(
+            Numbered("before-restart", 5, Report(TimeSpan.FromSeconds(5), Edge("source", "v1", 4, 0, (2, 4), (200, 4))))));
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        // The sidecar restarted: a new session numbers from 1 again.
+        _store.Record(productpage.Id, productpage.RegisteredAt, TrafficMessages.FromMessage(
+            Numbered("after-restart", 1, Report(TimeSpan.FromSeconds(1), Edge("source", "v1", 2, 0, (2, 2), (200, 2))))));
+
+        Assert.Equal(6, Assert.Single(_graph.Build(30).Edges).Requests);
+        Assert.Equal(0, _store.RepeatedReports);
+    }
+
+    [Fact]
+    public void Record_UnnumberedReportsAgain_EachCounted()
+    {
+        var productpage = Register("productpage", "v1", "10.0.0.1");
+        var report = Report(TimeSpan.FromSeconds(5), Edge("source", "v1", 4, 0, (2, 4), (200, 4)));
+
+        _store.Record(productpage.Id, productpage.RegisteredAt, TrafficMessages.FromMessage(report));
+        _store.Record(productpage.Id, productpage.RegisteredAt, TrafficMessages.FromMessage(report));
+
+        Assert.Equal(8, Assert.Single(_graph.Build(30).Edges).Requests);
+    }
+
+    [Fact]
+    public void Record_AfterDeregistration_ReportRefusedAndCounted()
+    {
+        var productpage = Register("productpage", "v1", "10.0.0.1");
+        Heartbeat(productpage, TimeSpan.FromSeconds(5), Edge("source", "v1", 4, 0, (2, 4), (200, 4)));
+        _store.Forget(productpage.Id);
+
+        Heartbeat(productpage, TimeSpan.FromSeconds(5), Edge("source", "v1", 5, 0, (2, 5), (200, 5)));
+
+        Assert.Equal(4, Assert.Single(_graph.Build(30).Edges).Requests);
+        Assert.Equal(1, _store.RefusedReports);
+    }
+
+    private static V1.TrafficReport Numbered(string session, ulong sequence, V1.TrafficReport report)
+    {
+        report.ReporterSession = session;
+        report.Sequence = sequence;
+        return report;
+    }
+
     private RegisteredProxy Register(string service, string version, string address) =>
         _registry.Register(
             new ProxyIdentity

@@ -144,8 +144,11 @@ function edgeGeometry(e, layout, labelAtSource) {
 function renderGraph(graph) {
   const root = $("#graph");
   const empty = $('[data-testid="graph-empty"]');
-  $('[data-testid="graph-meta"]').textContent =
-    `last ${graph.windowSeconds} s · data from ${graph.source} · ${graph.nodes.length} nodes · ${graph.edges.length} edges`;
+  const meta = $('[data-testid="graph-meta"]');
+  // sourceError: the configured Prometheus failed and the sidecars' data is shown; the full reason is the tooltip.
+  meta.textContent = `last ${graph.windowSeconds} s · data from ${graph.source}` +
+    (graph.sourceError ? " (Prometheus unavailable)" : "") + ` · ${graph.nodes.length} nodes · ${graph.edges.length} edges`;
+  if (graph.sourceError) meta.title = graph.sourceError; else meta.removeAttribute("title");
   if (graph.nodes.length === 0 && graph.edges.length === 0) {
     root.replaceChildren();
     root.removeAttribute("viewBox"); root.style.width = "0";
