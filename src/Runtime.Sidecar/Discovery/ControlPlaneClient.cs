@@ -231,8 +231,8 @@ internal sealed partial class ControlPlaneClient : IAsyncDisposable
                     request.Outlier = DiscoveryMessages.ToReport(outlier);
                 }
 
-                // Service-graph statistics (issue 6): committed only once the control plane took them, so a failed
-                // heartbeat leaves its deltas to the next one.
+                // Service-graph statistics (issue 6): committed only once the control plane took them; a failed
+                // heartbeat's report is sent again unchanged (same sequence number, so the silo counts it once).
                 var traffic = _traffic?.Prepare();
                 request.Traffic = traffic?.Report;
                 try

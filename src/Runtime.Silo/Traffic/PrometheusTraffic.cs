@@ -35,9 +35,11 @@ internal sealed class PrometheusTraffic(PrometheusClient client)
     /// <exception cref="PrometheusQueryException">Prometheus could not answer.</exception>
     public async Task<TrafficSlice> ReadAsync(int windowSeconds, CancellationToken cancellationToken)
     {
-        var requests = await client.QueryAsync(RequestsQuery(windowSeconds), cancellationToken).ConfigureAwait(false);
-        var durations = await client.QueryAsync(DurationQuery(windowSeconds), cancellationToken).ConfigureAwait(false);
-        return Slice(windowSeconds, requests, durations);
+        // Both queries at once: a Prometheus that never answers costs one query timeout, not two.
+        var requests = client.QueryAsync(RequestsQuery(windowSeconds), cancellationToken);
+        var durations = client.QueryAsync(DurationQuery(windowSeconds), cancellationToken);
+        await Task.WhenAll(requests, durations).ConfigureAwait(false);
+        return Slice(windowSeconds, await requests.ConfigureAwait(false), await durations.ConfigureAwait(false));
     }
 
     /// <summary>The answers of <see cref="RequestsQuery"/> and <see cref="DurationQuery"/> as one slice covering the window.</summary>
