@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Runtime.Abstractions.Resources;
 using Runtime.Abstractions.Telemetry;
+using Runtime.Abstractions.Validation;
 
 namespace Runtime.Abstractions.Tests.Telemetry;
 
@@ -99,5 +100,28 @@ public sealed class MetricsPolicyTests
 
         Assert.True(policy.IsEnabled(IstioMetric.AllMetrics, client: true));
         Assert.True(policy.IsEnabled(IstioMetric.AllMetrics, client: false));
+    }
+
+    [Fact]
+    public void Validate_TagOverrides_WarnedAsNotApplied()
+    {
+        var result = ManifestReader.Read("""
+            apiVersion: telemetry.istio.io/v1
+            kind: Telemetry
+            metadata: {name: mesh-default, namespace: istio-system}
+            spec:
+              metrics:
+                - providers: [{name: prometheus}]
+                  overrides:
+                    - match: {metric: REQUEST_COUNT, mode: CLIENT}
+                      disabled: true
+                    - tagOverrides: {request_protocol: {operation: REMOVE}}
+            """, "telemetry.yaml");
+
+        Assert.False(result.HasErrors, string.Join("\n", result.Issues));
+        var warning = Assert.Single(result.Issues);
+        Assert.Equal(IssueSeverity.Warning, warning.Severity);
+        Assert.Equal("spec.metrics[0].overrides[1].tagOverrides", warning.Path);
+        Assert.Contains("not applied", warning.Message, StringComparison.Ordinal);
     }
 }
