@@ -5,6 +5,7 @@
 # Run by hand (never by the test suite), as root on Debian/Ubuntu, from anywhere:
 #   ./scripts/bench-proxy.sh                 # builds Release, runs every topology once, prints Markdown tables
 #   DURATION=10 WARMUP=5 RATES="1000 5000" BASE_PORT=18000 NO_BUILD=1 ./scripts/bench-proxy.sh
+#   MTLS=0 RESILIENCE=0 OBS=0 ./scripts/bench-proxy.sh   # skip the mTLS, resilience or observability rows
 #   OUT=bench/proxy/results-$(date -u +%F).txt ./scripts/bench-proxy.sh   # also keep the raw output (tee)
 #
 # Topologies (all on 127.0.0.1; the same upstream for every one):
@@ -26,6 +27,19 @@
 #            retryOn 5xx,reset,connect-failure) and a route timeout, and a DestinationRule with outlierDetection
 #            and connectionPool limits high enough never to trip: the happy-path cost of resilience.
 #            Followed by pair-again: the bare pair after `meshctl delete` of that config. RESILIENCE=0 skips both.
+#   pair-bare / pair+obs  the observability cost (issue 6), measured last, back to back, on a third plaintext pair
+#            (client-obs -> echo-obs, same shape as pair) started with --access-log-path (a file) and
+#            --tracing-endpoint (OTLP/HTTP to a receiver on loopback: an nginx answering POST /v1/traces with 200 and
+#            an empty application/x-protobuf body, which is an empty ExportTraceServiceResponse: full success, the
+#            answer the test suite's OTLP receiver gives).
+#            pair-bare: a mesh-wide Telemetry disabling ALL_METRICS, tracing randomSamplingPercentage 0, no access
+#            log. Checked before measuring: no istio_requests_total sample on either sidecar, nothing at the receiver,
+#            no access-log line. pair+obs: that Telemetry replaced by one with access logging on and 100% sampling,
+#            metrics on (the default). Checked: access-log lines and OTLP requests appear; after the measurement the
+#            run prints how many access-log lines were written, how many OTLP requests the receiver answered and how
+#            many requests the metrics counted, and fails if any is 0. Then pair-bare-again: the bare Telemetry once
+#            more, so the bare rows bracket pair+obs (pair-bare is the first load those processes serve). OBS=0
+#            skips the three.
 #
 # Every topology requests $BENCH_PATH (default /api/v1/items); the upstream answers 200 with the same body for any path.
 # Measurements per topology: saturation with `wrk -t1 -c32 -d${DURATION}s --latency` (rps, p50/p90/p99);
@@ -43,6 +57,7 @@ BASE_PORT="${BASE_PORT:-18000}"
 NO_BUILD="${NO_BUILD:-0}"
 RESILIENCE="${RESILIENCE:-1}"
 MTLS="${MTLS:-1}"
+OBS="${OBS:-1}"
 BENCH_PATH="${BENCH_PATH:-/api/v1/items}"
 OUT="${OUT:-}"
 
@@ -60,6 +75,9 @@ P_SRV_IN=$((BASE_PORT + 20)); P_SRV_OUT=$((BASE_PORT + 21)); P_SRV_ADMIN=$((BASE
 P_CLI_IN=$((BASE_PORT + 30)); P_CLI_OUT=$((BASE_PORT + 31)); P_CLI_ADMIN=$((BASE_PORT + 32))
 P_MSRV_IN=$((BASE_PORT + 40)); P_MSRV_OUT=$((BASE_PORT + 41)); P_MSRV_ADMIN=$((BASE_PORT + 42))
 P_MCLI_IN=$((BASE_PORT + 50)); P_MCLI_OUT=$((BASE_PORT + 51)); P_MCLI_ADMIN=$((BASE_PORT + 52))
+P_OTLP=$((BASE_PORT + 4))
+P_OSRV_IN=$((BASE_PORT + 60)); P_OSRV_OUT=$((BASE_PORT + 61)); P_OSRV_ADMIN=$((BASE_PORT + 62))
+P_OCLI_IN=$((BASE_PORT + 70)); P_OCLI_OUT=$((BASE_PORT + 71)); P_OCLI_ADMIN=$((BASE_PORT + 72))
 
 WORK="$(mktemp -d /tmp/bench-proxy.XXXXXX)"
 PIDS=()
@@ -205,6 +223,32 @@ wait_http "http://127.0.0.1:$P_UPSTREAM/" 200 20
 wait_http "http://127.0.0.1:$P_NGINX/" 200 20
 wait_http "http://127.0.0.1:$P_HAPROXY/" 200 20
 
+if [[ "$OBS" == 1 ]]; then
+  # The OTLP/HTTP receiver for pair+obs: its own nginx (its CPU is not the upstream's), one log line per export.
+  mkdir -p "$WORK/nginx-otlp/logs"
+  cat >"$WORK/nginx-otlp/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $WORK/nginx-otlp/nginx.pid;
+error_log $WORK/nginx-otlp/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_max_body_size 64m;
+  log_format otlp '\$request_method \$uri \$status "\$http_content_type"';
+  server {
+    listen 127.0.0.1:$P_OTLP;
+    # An empty ExportTraceServiceResponse: full success for the OTLP exporter.
+    location = /v1/traces { access_log $WORK/nginx-otlp/logs/exports.log otlp; default_type application/x-protobuf; return 200 ""; }
+    location / { return 404; }
+  }
+}
+EOF
+  log "starting the OTLP/HTTP receiver (nginx) on :$P_OTLP"
+  nginx -p "$WORK/nginx-otlp" -c "$WORK/nginx-otlp/nginx.conf" >"$WORK/nginx-otlp/logs/stdout" 2>&1 & PID_OTLP=$!; PIDS+=("$PID_OTLP")
+  wait_http "http://127.0.0.1:$P_OTLP/" 404 20
+fi
+
 # ---------------------------------------------------------------- control plane + sidecars
 log "starting control plane (grpc :$P_SILO_GRPC) and sidecars (echo in :$P_SRV_IN, client out :$P_CLI_OUT)"
 mkdir -p "$WORK/silo" "$WORK/sc-echo" "$WORK/sc-client"
@@ -288,6 +332,27 @@ EOF
   log "mTLS check: the app behind echo-mtls sees $xfcc"
   expect_plaintext_refused
   wait_http "http://127.0.0.1:$P_MCLI_OUT$BENCH_PATH" 200 20 echo-mtls
+fi
+
+if [[ "$OBS" == 1 ]]; then
+  # The third plaintext pair, for pair-bare and pair+obs: access logs go to files, spans to the receiver once a
+  # Telemetry samples them. Until then (the default 1% with no traffic) it only idles.
+  log "starting the observability pair (echo-obs in :$P_OSRV_IN, client-obs out :$P_OCLI_OUT), access logs and OTLP on"
+  mkdir -p "$WORK/sc-echo-obs" "$WORK/sc-client-obs"
+  OBS_LOG_SRV="$WORK/echo-obs.access.log"; OBS_LOG_CLI="$WORK/client-obs.access.log"
+  dotnet "$SIDECAR_DLL" --service echo-obs --label app=echo-obs --app-port "$P_UPSTREAM" --control-plane "$CP" \
+    --inbound-port "$P_OSRV_IN" --outbound-port "$P_OSRV_OUT" --admin-port "$P_OSRV_ADMIN" \
+    --access-log-path "$OBS_LOG_SRV" --tracing-endpoint "http://127.0.0.1:$P_OTLP" \
+    --data-dir "$WORK/sc-echo-obs" --log-level warning >"$WORK/sc-echo-obs.log" 2>&1 & PID_OSRV=$!; PIDS+=("$PID_OSRV")
+  dotnet "$SIDECAR_DLL" --service client-obs --label app=client-obs --control-plane "$CP" \
+    --inbound-port "$P_OCLI_IN" --outbound-port "$P_OCLI_OUT" --admin-port "$P_OCLI_ADMIN" \
+    --access-log-path "$OBS_LOG_CLI" --tracing-endpoint "http://127.0.0.1:$P_OTLP" \
+    --data-dir "$WORK/sc-client-obs" --log-level warning >"$WORK/sc-client-obs.log" 2>&1 & PID_OCLI=$!; PIDS+=("$PID_OCLI")
+  wait_http "http://127.0.0.1:$P_OSRV_ADMIN/ready" 200 60 || { cat "$WORK/sc-echo-obs.log"; exit 1; }
+  wait_http "http://127.0.0.1:$P_OCLI_ADMIN/ready" 200 60 || { cat "$WORK/sc-client-obs.log"; exit 1; }
+  wait_http "http://127.0.0.1:$P_OCLI_OUT$BENCH_PATH" 200 30 echo-obs
+  xfcc=$(curl -s -H 'Host: echo-obs' "http://127.0.0.1:$P_OCLI_OUT/xfcc")
+  [[ "$xfcc" == "xfcc=" ]] || { echo "the observability pair delivered an x-forwarded-client-cert ($xfcc): it is not plaintext" >&2; exit 1; }
 fi
 
 # ---------------------------------------------------------------- machine
@@ -390,6 +455,7 @@ run_hey() { # topo rate
 # Idle cost: CPU each process burns in ${DURATION}s with no traffic (heartbeats, timers, GC, certificate renewal timers).
 IDLE_NAMES=(nginx haproxy server-sidecar client-sidecar upstream); IDLE_PIDS=("$PID_NGINX" "$PID_HAPROXY" "$PID_SRV" "$PID_CLI" "$PID_UP")
 if [[ "$MTLS" == 1 ]]; then IDLE_NAMES+=(mtls-server-sidecar mtls-client-sidecar); IDLE_PIDS+=("$PID_MSRV" "$PID_MCLI"); fi
+if [[ "$OBS" == 1 ]]; then IDLE_NAMES+=(obs-server-sidecar obs-client-sidecar); IDLE_PIDS+=("$PID_OSRV" "$PID_OCLI"); fi
 ib=(); for p in "${IDLE_PIDS[@]}"; do ib+=("$(cpu_ticks "$p")"); done
 sleep "$DURATION"
 echo "--- idle for ${DURATION}s (before any load)"
@@ -491,12 +557,106 @@ EOF
   run_topology "pair+mtls+authz"
 fi
 
+if [[ "$OBS" == 1 ]]; then
+  # Issue 6: the cost of metrics + access logging + tracing, on the observability pair, bare first, then with all
+  # three on; the same processes, back to back.
+  prom_requests() { # admin-port -> the sum of istio_requests_total on that sidecar
+    curl -s "http://127.0.0.1:$1/stats/prometheus" | awk '/^istio_requests_total[{ ]/{s+=$NF} END{printf "%d", s+0}'
+  }
+  otlp_exports() { if [[ -f "$WORK/nginx-otlp/logs/exports.log" ]]; then wc -l <"$WORK/nginx-otlp/logs/exports.log"; else echo 0; fi; }
+  log_lines() { cat "$OBS_LOG_SRV" "$OBS_LOG_CLI" 2>/dev/null | wc -l; }
+  wait_config() { # admin-port text 1 (until present) | 0 (until absent)
+    local found
+    for _ in $(seq 300); do
+      found=0; curl -s "http://127.0.0.1:$1/config_dump" | grep -q "$2" && found=1
+      [[ $found == "$3" ]] && return 0
+      sleep 0.1
+    done
+    echo "the sidecar on admin :$1 never $([[ $3 == 1 ]] && echo took || echo dropped) $2" >&2; return 1
+  }
+  cat >"$WORK/obs-bare.yaml" <<EOF
+apiVersion: telemetry.istio.io/v1
+kind: Telemetry
+metadata: {name: mesh-bare, namespace: istio-system}
+spec:
+  metrics:
+  - providers: [{name: prometheus}]
+    overrides:
+    - match: {metric: ALL_METRICS, mode: CLIENT_AND_SERVER}
+      disabled: true
+  tracing: [{randomSamplingPercentage: 0}]
+EOF
+  cat >"$WORK/obs-on.yaml" <<EOF
+apiVersion: telemetry.istio.io/v1
+kind: Telemetry
+metadata: {name: mesh-obs, namespace: istio-system}
+spec:
+  accessLogging: [{providers: [{name: envoy}]}]
+  tracing: [{randomSamplingPercentage: 100}]
+EOF
+  log "applying a mesh-wide Telemetry: ALL_METRICS disabled, sampling 0, no access log"
+  meshctl apply -f "$WORK/obs-bare.yaml" >&2
+  wait_config "$P_OCLI_ADMIN" mesh-bare 1; wait_config "$P_OSRV_ADMIN" mesh-bare 1
+  # The readiness requests above may have been sampled at the default 1%: let such a span leave first. The span
+  # exporter sends a batch every 5 s.
+  sleep 6
+  exports_before=$(otlp_exports)
+  for _ in $(seq 20); do curl -s -o /dev/null -H 'Host: echo-obs' "http://127.0.0.1:$P_OCLI_OUT$BENCH_PATH"; done
+  sleep 6
+  bare_counts="istio_requests_total samples: client $(prom_requests "$P_OCLI_ADMIN"), server $(prom_requests "$P_OSRV_ADMIN"); OTLP requests $(( $(otlp_exports) - exports_before )); access-log lines $(log_lines)"
+  [[ "$bare_counts" == "istio_requests_total samples: client 0, server 0; OTLP requests 0; access-log lines 0" ]] \
+    || { echo "pair-bare is not bare after 20 requests: $bare_counts" >&2; exit 1; }
+  log "pair-bare check after 20 requests: $bare_counts"
+  URL[pair-bare]="http://127.0.0.1:$P_OCLI_OUT$BENCH_PATH"; PROCS[pair-bare]="client-sidecar:$PID_OCLI server-sidecar:$PID_OSRV"; HOSTH[pair-bare]="echo-obs"
+  TOPOS+=("pair-bare")
+  run_topology "pair-bare"
+
+  log "replacing it with a mesh-wide Telemetry: metrics on, access log on, sampling 100%"
+  meshctl delete -f "$WORK/obs-bare.yaml" >&2
+  meshctl apply -f "$WORK/obs-on.yaml" >&2
+  for port in "$P_OCLI_ADMIN" "$P_OSRV_ADMIN"; do wait_config "$port" mesh-obs 1; wait_config "$port" mesh-bare 0; done
+  curl -s -o /dev/null -H 'Host: echo-obs' "http://127.0.0.1:$P_OCLI_OUT$BENCH_PATH"
+  for _ in $(seq 150); do (( $(otlp_exports) > 0 && $(log_lines) >= 2 )) && break; sleep 0.1; done
+  (( $(otlp_exports) > 0 && $(log_lines) >= 2 )) \
+    || { echo "pair+obs is not observed after one request: OTLP requests $(otlp_exports), access-log lines $(log_lines)" >&2; exit 1; }
+  obs_before=("$(otlp_exports)" "$(log_lines)" "$(prom_requests "$P_OCLI_ADMIN")" "$(prom_requests "$P_OSRV_ADMIN")")
+  URL[pair+obs]="${URL[pair-bare]}"; PROCS[pair+obs]="${PROCS[pair-bare]}"; HOSTH[pair+obs]="echo-obs"
+  TOPOS+=("pair+obs")
+  run_topology "pair+obs"
+  sleep 6  # the last span batch and access-log lines are written after the load stops
+  # Every export the receiver saw was a protobuf POST it answered 200: what the OTLP exporter takes as full success.
+  if awk '$1 != "POST" || $3 != 200 || $4 != "\"application/x-protobuf\""' "$WORK/nginx-otlp/logs/exports.log" | grep -q .; then
+    echo "the OTLP receiver saw exports that were not protobuf POSTs answered 200:" >&2; head "$WORK/nginx-otlp/logs/exports.log" >&2; exit 1
+  fi
+  R[obs,exports]=$(( $(otlp_exports) - obs_before[0] ))
+  R[obs,lines]=$(( $(log_lines) - obs_before[1] ))
+  R[obs,counted_cli]=$(( $(prom_requests "$P_OCLI_ADMIN") - obs_before[2] ))
+  R[obs,counted_srv]=$(( $(prom_requests "$P_OSRV_ADMIN") - obs_before[3] ))
+  R[obs,dropped]=$(for port in "$P_OCLI_ADMIN" "$P_OSRV_ADMIN"; do curl -s "http://127.0.0.1:$port/stats/prometheus"; done | awk '/^mesh_sidecar_access_log_dropped_total /{s+=$NF} END{printf "%d", s+0}')
+  echo "--- pair+obs did the work: ${R[obs,counted_cli]} requests counted by client-obs and ${R[obs,counted_srv]} by echo-obs (istio_requests_total)," \
+    "${R[obs,lines]} access-log lines written (${R[obs,dropped]} dropped), ${R[obs,exports]} OTLP export requests answered 200"
+  echo
+  (( R[obs,exports] > 0 && R[obs,lines] > 0 && R[obs,counted_cli] > 0 && R[obs,counted_srv] > 0 )) \
+    || { echo "pair+obs did not observe its load: see the line above" >&2; exit 1; }
+
+  # The bare pair once more: pair-bare ran on processes that had served no load yet (JIT tiering, pools), so the
+  # two bare rows bracket pair+obs and show how much of a difference is warm-up or drift.
+  log "back to the bare Telemetry"
+  meshctl delete -f "$WORK/obs-on.yaml" >&2
+  meshctl apply -f "$WORK/obs-bare.yaml" >&2
+  for port in "$P_OCLI_ADMIN" "$P_OSRV_ADMIN"; do wait_config "$port" mesh-bare 1; wait_config "$port" mesh-obs 0; done
+  URL[pair-bare-again]="${URL[pair-bare]}"; PROCS[pair-bare-again]="${PROCS[pair-bare]}"; HOSTH[pair-bare-again]="echo-obs"
+  TOPOS+=("pair-bare-again")
+  run_topology "pair-bare-again"
+fi
+
 echo "loadavg after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "RSS after the run: nginx proxy $(( $(rss_kib "$PID_NGINX") / 1024 )) MiB (master+worker), haproxy $(( $(rss_kib "$PID_HAPROXY") / 1024 )) MiB," \
   "server sidecar $(( $(rss_kib "$PID_SRV") / 1024 )) MiB, client sidecar $(( $(rss_kib "$PID_CLI") / 1024 )) MiB, control plane $(( $(rss_kib "$PID_SILO") / 1024 )) MiB"
 R[rss,nginx]=$(( $(rss_kib "$PID_NGINX") / 1024 )); R[rss,haproxy]=$(( $(rss_kib "$PID_HAPROXY") / 1024 ))
 R[rss,srv]=$(( $(rss_kib "$PID_SRV") / 1024 )); R[rss,cli]=$(( $(rss_kib "$PID_CLI") / 1024 ))
 if [[ "$MTLS" == 1 ]]; then R[rss,msrv]=$(( $(rss_kib "$PID_MSRV") / 1024 )); R[rss,mcli]=$(( $(rss_kib "$PID_MCLI") / 1024 )); fi
+if [[ "$OBS" == 1 ]]; then R[rss,osrv]=$(( $(rss_kib "$PID_OSRV") / 1024 )); R[rss,ocli]=$(( $(rss_kib "$PID_OCLI") / 1024 )); fi
 echo
 
 # ---------------------------------------------------------------- tables
@@ -542,6 +702,10 @@ if [[ "$MTLS" == 1 ]]; then
   echo "| mTLS server sidecar (echo-mtls, certificate, STRICT, policy) | ${R[rss,msrv]} | ${R[idle,mtls-server-sidecar]} |"
   echo "| mTLS client sidecar (client-mtls, certificate) | ${R[rss,mcli]} | ${R[idle,mtls-client-sidecar]} |"
 fi
+if [[ "$OBS" == 1 ]]; then
+  echo "| observability server sidecar (echo-obs, after pair+obs) | ${R[rss,osrv]} | ${R[idle,obs-server-sidecar]} |"
+  echo "| observability client sidecar (client-obs, after pair+obs) | ${R[rss,ocli]} | ${R[idle,obs-client-sidecar]} |"
+fi
 echo
 
 if [[ "$MTLS" == 1 ]]; then
@@ -554,6 +718,23 @@ if [[ "$MTLS" == 1 ]]; then
     label=$([[ $tag == sat ]] && echo "saturation (wrk -c32)" || echo "$tag rps (hey)")
     for t in pair pair+mtls pair+mtls+authz; do
       echo "| $label | $t | ${R[$t,$tag,p50]} | ${R[$t,$tag,p90]} | ${R[$t,$tag,p99]} | $(diff_us "${R[$t,$tag,p50]}" "${R[pair,$tag,p50]}") | $(diff_us "${R[$t,$tag,p90]}" "${R[pair,$tag,p90]}") | $(diff_us "${R[$t,$tag,p99]}" "${R[pair,$tag,p99]}") | ${R[$t,$tag,cpu,proxies]} | $(awk -v a="${R[$t,$tag,cpu,proxies]}" -v b="${R[pair,$tag,cpu,proxies]}" 'BEGIN{printf "%+.1f", a-b}') |"
+    done
+  done
+  echo
+fi
+if [[ "$OBS" == 1 ]]; then
+  # The figure issue 6 asks for: what metrics + access logging + tracing add over the bare pair, same run.
+  echo "## Metrics + access logging + tracing on the sidecar pair, over the bare pair (same run)"
+  echo
+  echo "pair+obs did the work: ${R[obs,counted_cli]} + ${R[obs,counted_srv]} requests counted (client + server), ${R[obs,lines]} access-log lines (${R[obs,dropped]} dropped), ${R[obs,exports]} OTLP exports."
+  echo "pair-bare-again is pair-bare once more, after pair+obs. pair (metrics on, no access log, tracing 1% with no endpoint: the default) is another process pair, measured earlier."
+  echo
+  echo "| measurement | topology | p50 µs | p90 µs | p99 µs | p50 over pair-bare | p90 over pair-bare | p99 over pair-bare | proxy CPU µs/req | CPU over pair-bare |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for tag in sat $RATES; do
+    label=$([[ $tag == sat ]] && echo "saturation (wrk -c32)" || echo "$tag rps (hey)")
+    for t in pair-bare pair+obs pair-bare-again pair; do
+      echo "| $label | $t | ${R[$t,$tag,p50]} | ${R[$t,$tag,p90]} | ${R[$t,$tag,p99]} | $(diff_us "${R[$t,$tag,p50]}" "${R[pair-bare,$tag,p50]}") | $(diff_us "${R[$t,$tag,p90]}" "${R[pair-bare,$tag,p90]}") | $(diff_us "${R[$t,$tag,p99]}" "${R[pair-bare,$tag,p99]}") | ${R[$t,$tag,cpu,proxies]} | $(awk -v a="${R[$t,$tag,cpu,proxies]}" -v b="${R[pair-bare,$tag,cpu,proxies]}" 'BEGIN{printf "%+.1f", a-b}') |"
     done
   done
   echo

@@ -17,6 +17,18 @@ public static class TelemetryLevels
     /// <param name="labels">The workload's labels, matched by <c>selector.matchLabels</c>.</param>
     /// <param name="entryOf">The entry of a Telemetry spec for the asked side, or null when it has none.</param>
     public static (MeshResource Resource, TEntry Entry)? Resolve<TEntry>(IEnumerable<MeshResource> resources, string @namespace, IReadOnlyDictionary<string, string> labels, Func<TelemetrySpec, TEntry?> entryOf)
+        where TEntry : class =>
+        Chain(resources, @namespace, labels, entryOf) is [.., var mostSpecific] ? mostSpecific : null;
+
+    /// <summary>
+    /// Every level that has an entry, least specific first: mesh, then namespace, then workload (at most one each).
+    /// Metrics overrides are applied along this chain, each level on top of the one before, as Istio does.
+    /// </summary>
+    /// <param name="resources">The resources in force (other kinds are ignored).</param>
+    /// <param name="namespace">The workload's namespace.</param>
+    /// <param name="labels">The workload's labels, matched by <c>selector.matchLabels</c>.</param>
+    /// <param name="entryOf">The entry of a Telemetry spec, or null when it has none.</param>
+    public static IReadOnlyList<(MeshResource Resource, TEntry Entry)> Chain<TEntry>(IEnumerable<MeshResource> resources, string @namespace, IReadOnlyDictionary<string, string> labels, Func<TelemetrySpec, TEntry?> entryOf)
         where TEntry : class
     {
         ArgumentNullException.ThrowIfNull(resources);
@@ -33,13 +45,21 @@ public static class TelemetryLevels
         }
 
         candidates.Sort((a, b) => Compare(a.Resource, b.Resource));
-        var chosen = candidates.FirstOrDefault(c => c.Resource.Metadata.Namespace == @namespace && c.Spec.Selector?.MatchLabels is { Count: > 0 } wanted && Matches(wanted, labels));
-        chosen = chosen.Resource is not null ? chosen
-            : candidates.FirstOrDefault(c => c.Resource.Metadata.Namespace == @namespace && c.Spec.Selector?.MatchLabels is null or { Count: 0 });
-        chosen = chosen.Resource is not null ? chosen
-            : RootNamespaces.All.Select(root => candidates.FirstOrDefault(c => c.Resource.Metadata.Namespace == root && c.Spec.Selector?.MatchLabels is null or { Count: 0 }))
-                .FirstOrDefault(c => c.Resource is not null);
-        return chosen.Resource is null ? null : (chosen.Resource, chosen.Entry);
+        var mesh = RootNamespaces.All.Select(root => candidates.FirstOrDefault(c => c.Resource.Metadata.Namespace == root && c.Spec.Selector?.MatchLabels is null or { Count: 0 }))
+            .FirstOrDefault(c => c.Resource is not null);
+        var namespaceWide = candidates.FirstOrDefault(c => c.Resource.Metadata.Namespace == @namespace && c.Spec.Selector?.MatchLabels is null or { Count: 0 });
+        var workload = candidates.FirstOrDefault(c => c.Resource.Metadata.Namespace == @namespace && c.Spec.Selector?.MatchLabels is { Count: > 0 } wanted && Matches(wanted, labels));
+        var chain = new List<(MeshResource Resource, TEntry Entry)>(3);
+        foreach (var level in new[] { mesh, namespaceWide, workload })
+        {
+            // In a root namespace the namespace-wide resource is the mesh-wide one: count it once.
+            if (level.Resource is not null && !chain.Exists(c => ReferenceEquals(c.Resource, level.Resource)))
+            {
+                chain.Add((level.Resource, level.Entry));
+            }
+        }
+
+        return chain;
     }
 
     /// <summary>Whether an entry with this <c>match</c> applies to the client side (<paramref name="client"/>) or the server side.</summary>

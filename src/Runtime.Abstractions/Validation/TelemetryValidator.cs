@@ -45,6 +45,12 @@ internal sealed class TelemetryValidator : SpecValidator<TelemetrySpec>
                 {
                     issues.Error($"spec.metrics[{i}].overrides[{o}].match", "match sets both metric and customMetric", "keep only one of them");
                 }
+
+                // Metrics overrides (issue 6): disabled is applied, tag changes are not.
+                if (spec.Metrics[i].Overrides![o].TagOverrides is { Count: > 0 })
+                {
+                    issues.Warning($"spec.metrics[{i}].overrides[{o}].tagOverrides", "tagOverrides are accepted but not applied: the sidecar keeps Istio's standard labels", "relabel in Prometheus (metric_relabel_configs) instead");
+                }
             }
         }
 

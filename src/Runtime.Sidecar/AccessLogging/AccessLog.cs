@@ -34,9 +34,10 @@ internal sealed class AccessLog(ProxyConfig config, AccessLogWriter writer, stri
 
     /// <summary>
     /// Queues the entry for a completed request (after <see cref="ShouldLog"/> said yes); an inbound request's upstream
-    /// is the local application (<paramref name="upstreamHost"/> is ignored).
+    /// is the local application (<paramref name="upstreamHost"/> is ignored). The byte counts are the body bytes the
+    /// request metrics record: as moved on the wire, or the declared length of an answer the mesh wrote itself.
     /// </summary>
-    public void Write(HttpContext context, bool outbound, TimeSpan elapsed, int responseCode, string responseFlags, string? upstreamHost, string? source, string? destination)
+    public void Write(HttpContext context, bool outbound, TimeSpan elapsed, int responseCode, string responseFlags, long bytesReceived, long bytesSent, string? upstreamHost, string? source, string? destination)
     {
         var request = context.Request;
         var headers = request.Headers;
@@ -49,8 +50,8 @@ internal sealed class AccessLog(ProxyConfig config, AccessLogWriter writer, stri
             Protocol = request.Protocol,
             ResponseCode = responseCode,
             ResponseFlags = responseFlags,
-            BytesReceived = request.ContentLength ?? 0,
-            BytesSent = context.Response.ContentLength ?? 0,
+            BytesReceived = bytesReceived,
+            BytesSent = bytesSent,
             DurationMs = (long)elapsed.TotalMilliseconds,
             UpstreamHost = outbound ? upstreamHost : appAddress,
             RequestId = Header(headers, "x-request-id"),

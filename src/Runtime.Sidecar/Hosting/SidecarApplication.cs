@@ -98,7 +98,8 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
         builder.Services.AddSingleton(sp => new AccessLog(sp.GetRequiredService<ProxyConfig>(), sp.GetRequiredService<AccessLogWriter>(), options.AppPort is int app ? $"127.0.0.1:{app}" : null));
         builder.Services.AddSingleton(sp => new Tracing.SpanExport(options, identity)); // tracing (issue 6)
         builder.Services.AddSingleton<Tracing.SidecarTracer>(); // tracing (issue 6)
-        builder.Services.AddSingleton(sp => new RequestMetrics(identity, sp.GetService<IWorkloadCertificateSource>(), sp.GetRequiredService<AccessLog>())); // Istio metrics (issue 6)
+        builder.Services.AddSingleton(sp => new MetricsOverrides(sp.GetRequiredService<ProxyConfig>())); // Telemetry metrics overrides (issue 6)
+        builder.Services.AddSingleton(sp => new RequestMetrics(identity, sp.GetService<IWorkloadCertificateSource>(), sp.GetRequiredService<AccessLog>(), sp.GetRequiredService<MetricsOverrides>())); // Istio metrics (issue 6)
         // mTLS (issue 5): with a certificate source, inbound TLS termination and outbound TLS origination.
         if (options.CertificateSource is { } certificates)
         {

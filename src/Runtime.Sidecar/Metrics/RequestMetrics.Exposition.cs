@@ -6,20 +6,28 @@ namespace Runtime.Sidecar.Metrics;
 /// <summary>The Prometheus text of <see cref="RequestMetrics"/>, for the admin port's <c>/stats/prometheus</c>.</summary>
 internal sealed partial class RequestMetrics
 {
-    /// <summary>Renders <c>istio_requests_total</c> and the three histograms, series in a stable order.</summary>
+    /// <summary>
+    /// Renders <c>istio_requests_total</c> and the three histograms, series in a stable order. A metric that Telemetry
+    /// overrides disable on a side is not exposed for that side's reporter (nor its family when both sides are off).
+    /// </summary>
     public string Render()
     {
-        var series = _series.Values.OrderBy(s => string.Join('\u0001', s.Labels.Select(l => l.Value)), StringComparer.Ordinal).ToArray();
+        var series = _series.OrderBy(s => string.Join('\u0001', s.Value.Labels.Select(l => l.Value)), StringComparer.Ordinal).ToArray();
+        var policy = _overrides?.Current.Policy ?? MetricsPolicy.AllEnabled;
         var writer = new PrometheusTextWriter();
-        writer.WriteFamily("istio_requests_total", "counter", "Requests handled by this sidecar (reporter=source: outbound, destination: inbound).");
-        foreach (var s in series)
+        var requests = Exposed(series, policy, IstioMetric.RequestCount);
+        if (requests is not null)
         {
-            writer.WriteSample("istio_requests_total", s.Labels, s.Requests);
+            writer.WriteFamily("istio_requests_total", "counter", "Requests handled by this sidecar (reporter=source: outbound, destination: inbound).");
+            foreach (var s in requests)
+            {
+                writer.WriteSample("istio_requests_total", s.Labels, s.Requests);
+            }
         }
 
-        WriteHistogram(writer, series, "istio_request_duration_milliseconds", "Request duration in milliseconds, from the first byte received to the response's end.", s => s.Duration);
-        WriteHistogram(writer, series, "istio_request_bytes", "HTTP request body sizes in bytes, as received (chunked and HTTP/2 bodies included).", s => s.RequestBytes);
-        WriteHistogram(writer, series, "istio_response_bytes", "HTTP response body sizes in bytes, as sent (chunked and HTTP/2 bodies included).", s => s.ResponseBytes);
+        WriteHistogram(writer, Exposed(series, policy, IstioMetric.RequestDuration), "istio_request_duration_milliseconds", "Request duration in milliseconds, from the first byte received to the response's end.", s => s.Duration);
+        WriteHistogram(writer, Exposed(series, policy, IstioMetric.RequestSize), "istio_request_bytes", "HTTP request body sizes in bytes, as received (chunked and HTTP/2 bodies included).", s => s.RequestBytes);
+        WriteHistogram(writer, Exposed(series, policy, IstioMetric.ResponseSize), "istio_response_bytes", "HTTP response body sizes in bytes, as sent (chunked and HTTP/2 bodies included).", s => s.ResponseBytes);
         // Access logs (issue 6).
         if (_accessLog is not null)
         {
@@ -30,8 +38,19 @@ internal sealed partial class RequestMetrics
         return writer.ToString();
     }
 
-    private static void WriteHistogram(PrometheusTextWriter writer, RequestSeries[] series, string name, string help, Func<RequestSeries, LockFreeHistogram> histogramOf)
+    /// <summary>The series whose side reports <paramref name="metric"/>; null when neither side does (no family at all).</summary>
+    private static RequestSeries[]? Exposed(KeyValuePair<RequestSeriesKey, RequestSeries>[] series, MetricsPolicy policy, IstioMetric metric) =>
+        policy.IsEnabled(metric, client: true) || policy.IsEnabled(metric, client: false)
+            ? [.. series.Where(s => policy.IsEnabled(metric, client: s.Key.Outbound)).Select(s => s.Value)]
+            : null;
+
+    private static void WriteHistogram(PrometheusTextWriter writer, RequestSeries[]? series, string name, string help, Func<RequestSeries, LockFreeHistogram> histogramOf)
     {
+        if (series is null)
+        {
+            return;
+        }
+
         writer.WriteFamily(name, "histogram", help);
         foreach (var s in series)
         {

@@ -35,14 +35,16 @@ internal sealed partial class RequestMetrics
     private readonly SidecarIdentity _identity;
     private readonly PeerLabels _local;
     private readonly AccessLog? _accessLog; // access logs (issue 6)
+    private readonly MetricsOverrides? _overrides; // Telemetry metrics overrides (issue 6)
     private Principal? _localPrincipal;
 
-    public RequestMetrics(SidecarIdentity identity, IWorkloadCertificateSource? certificates = null, AccessLog? accessLog = null)
+    public RequestMetrics(SidecarIdentity identity, IWorkloadCertificateSource? certificates = null, AccessLog? accessLog = null, MetricsOverrides? overrides = null)
     {
         ArgumentNullException.ThrowIfNull(identity);
         _identity = identity;
         _certificates = certificates;
         _accessLog = accessLog;
+        _overrides = overrides;
         _local = Intern(new PeerLabels(
             identity.Service, identity.Namespace, PeerLabels.UnknownValue, PeerLabels.Label(identity.Labels, "app"), PeerLabels.Label(identity.Labels, "version"),
             $"{identity.Service}.{identity.Namespace}.svc.cluster.local", identity.Service, identity.Namespace, PeerLabels.LocalCluster));
@@ -105,24 +107,33 @@ internal sealed partial class RequestMetrics
         var code = aborted ? 0 : threw && !response.HasStarted ? StatusCodes.Status500InternalServerError : response.StatusCode;
         var flags = aborted ? Proxying.MeshReasons.DownstreamDisconnect
             : ResponseFlags.Of(response.Headers.TryGetValue(ForwardErrorWriter.ReasonHeader, out var reason) ? reason.ToString() : null);
-        var grpc = request.ContentType is { } type && type.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase);
-        var grpcStatus = grpc ? GrpcStatus(context) : -1;
-        var tls = outbound ? null : TlsPeerConnection.Of(context);
-        var key = outbound
-            ? new RequestSeriesKey(true, LocalWithPrincipal(), context.Features.Get<UpstreamNote>()?.Labels ?? PeerLabels.Unknown, code, flags, grpc, grpcStatus, SecurityPolicy.Unknown)
-            : new RequestSeriesKey(false, tls is null ? PeerLabels.Unknown : PeerOf(tls.Peer, request.Headers), tls is null ? _local : LocalWithPrincipal(), code, flags, grpc, grpcStatus, tls is null ? SecurityPolicy.None : SecurityPolicy.MutualTls);
-        var series = _series.TryGetValue(key, out var found) ? found : _series.GetOrAdd(key, static k => new RequestSeries(LabelsOf(k)));
-        var elapsed = Stopwatch.GetElapsedTime(startTimestamp);
         // Body sizes as moved on the wire by the forwarder; the declared length only for responses the mesh wrote itself.
         var transferred = context.Features.Get<TransferredBodyBytes>();
         var requestBytes = transferred?.Request ?? request.ContentLength ?? 0;
         var responseBytes = transferred is { ResponseRelayed: true } ? transferred.Response : response.ContentLength ?? 0;
-        series.Record(elapsed.TotalMilliseconds, requestBytes, responseBytes);
-
-        // Access logs (issue 6): the same code, flags, duration and peers as the metrics.
-        if (_accessLog is not null && _accessLog.ShouldLog(outbound, code))
+        // Metrics overrides (issue 6): a side with every request metric disabled skips the series altogether.
+        var enabled = _overrides?.Current.Side(outbound) ?? RequestMetricSet.All;
+        var log = _accessLog is not null && _accessLog.ShouldLog(outbound, code);
+        if (enabled.Any || log)
         {
-            _accessLog.Write(context, outbound, elapsed, code, flags, context.Features.Get<UpstreamNote>()?.Host, Identity(key.Source), Identity(key.Destination));
+            var grpc = request.ContentType is { } type && type.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase);
+            var grpcStatus = grpc ? GrpcStatus(context) : -1;
+            var tls = outbound ? null : TlsPeerConnection.Of(context);
+            var key = outbound
+                ? new RequestSeriesKey(true, LocalWithPrincipal(), context.Features.Get<UpstreamNote>()?.Labels ?? PeerLabels.Unknown, code, flags, grpc, grpcStatus, SecurityPolicy.Unknown)
+                : new RequestSeriesKey(false, tls is null ? PeerLabels.Unknown : PeerOf(tls.Peer, request.Headers), tls is null ? _local : LocalWithPrincipal(), code, flags, grpc, grpcStatus, tls is null ? SecurityPolicy.None : SecurityPolicy.MutualTls);
+            var elapsed = Stopwatch.GetElapsedTime(startTimestamp);
+            if (enabled.Any)
+            {
+                var series = _series.TryGetValue(key, out var found) ? found : _series.GetOrAdd(key, static k => new RequestSeries(LabelsOf(k)));
+                series.Record(enabled, elapsed.TotalMilliseconds, requestBytes, responseBytes);
+            }
+
+            // Access logs (issue 6): the same code, flags, duration, wire byte counts and peers as the metrics.
+            if (log)
+            {
+                _accessLog?.Write(context, outbound, elapsed, code, flags, requestBytes, responseBytes, context.Features.Get<UpstreamNote>()?.Host, Identity(key.Source), Identity(key.Destination));
+            }
         }
 
         if (transferred is not null)

@@ -26,11 +26,30 @@ internal sealed class RequestSeries(IReadOnlyList<KeyValuePair<string, string>> 
     /// <summary><c>istio_response_bytes</c>.</summary>
     public LockFreeHistogram ResponseBytes { get; } = new(Bounds);
 
-    public void Record(double milliseconds, long requestBytes, long responseBytes)
+    /// <summary>Records one request into every metric.</summary>
+    public void Record(double milliseconds, long requestBytes, long responseBytes) => Record(RequestMetricSet.All, milliseconds, requestBytes, responseBytes);
+
+    /// <summary>Records one request into the metrics <paramref name="enabled"/> names (Telemetry overrides may turn some off).</summary>
+    public void Record(RequestMetricSet enabled, double milliseconds, long requestBytes, long responseBytes)
     {
-        Interlocked.Increment(ref _requests);
-        Duration.Observe(milliseconds);
-        RequestBytes.Observe(requestBytes);
-        ResponseBytes.Observe(responseBytes);
+        if (enabled.Count)
+        {
+            Interlocked.Increment(ref _requests);
+        }
+
+        if (enabled.Duration)
+        {
+            Duration.Observe(milliseconds);
+        }
+
+        if (enabled.RequestSize)
+        {
+            RequestBytes.Observe(requestBytes);
+        }
+
+        if (enabled.ResponseSize)
+        {
+            ResponseBytes.Observe(responseBytes);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Runtime.Sidecar.Forwarding;
@@ -90,9 +91,12 @@ internal static partial class FaultInjection
             context.Response.StatusCode = status;
             context.Response.Headers[ForwardErrorWriter.ReasonHeader] = MeshReasons.FaultInjected;
             context.Response.ContentType = "text/plain; charset=utf-8";
+            var body = text + "\n";
+            // Declared, so the request metrics and access logs count the body (issue 6).
+            context.Response.ContentLength = Encoding.UTF8.GetByteCount(body);
             try
             {
-                await context.Response.WriteAsync(text + "\n", context.RequestAborted).ConfigureAwait(false);
+                await context.Response.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

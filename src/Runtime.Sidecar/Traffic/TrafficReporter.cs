@@ -124,7 +124,8 @@ internal sealed class TrafficReporter
     private static SeriesReading Read(RequestSeries series)
     {
         var (cumulative, durationSum) = series.Duration.Read();
-        return new SeriesReading(cumulative, durationSum, series.RequestBytes.Read().Sum, series.ResponseBytes.Read().Sum);
+        // The edge's requests are istio_requests_total's: with REQUEST_COUNT disabled on this side, it reports no edge.
+        return new SeriesReading(series.Requests, cumulative, durationSum, series.RequestBytes.Read().Sum, series.ResponseBytes.Read().Sum);
     }
 
     private static void Add(V1.EdgeTraffic edge, RequestSeriesKey key, SeriesReading reading, SeriesReading? previous, long count)

@@ -56,6 +56,24 @@ public sealed class TrafficReporterTests
     }
 
     [Fact]
+    public void Prepare_MetricsOverrides_CountDecidesTheEdgeDurationOnlyItsLatency()
+    {
+        var reporter = new TrafficReporter(() => _series, _clock);
+        var uncounted = Series(Outbound(ReviewsV2, 200, ResponseFlags.None));
+        var untimed = Series(Outbound(ReviewsV1Plain, 200, ResponseFlags.None));
+        uncounted.Record(new RequestMetricSet(Count: false, Duration: true, RequestSize: true, ResponseSize: true), 3, 10, 100);
+        untimed.Record(new RequestMetricSet(Count: true, Duration: false, RequestSize: true, ResponseSize: true), 3, 10, 100);
+
+        var edge = Assert.Single(reporter.Prepare().Report!.Edges);
+
+        // REQUEST_COUNT off: no edge from this side. REQUEST_DURATION off: the edge, with no latency buckets.
+        Assert.Equal("v1", edge.DestinationVersion);
+        Assert.Equal(1, edge.Requests);
+        Assert.Equal(0, edge.DurationBuckets.Sum());
+        Assert.Equal(100, edge.ResponseBytes);
+    }
+
+    [Fact]
     public void Prepare_InboundOverMtls_DestinationEdgeWithCallerPrincipal()
     {
         var reporter = new TrafficReporter(() => _series, _clock);

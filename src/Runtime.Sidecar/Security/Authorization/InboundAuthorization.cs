@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Runtime.Abstractions.Security.Authorization;
@@ -112,6 +113,8 @@ internal sealed partial class InboundAuthorization(ProxyConfig config, SidecarOp
         response.StatusCode = status;
         response.Headers[ForwardErrorWriter.ReasonHeader] = reason;
         response.ContentType = "text/plain";
+        // Declared, so the request metrics and access logs count the body (issue 6).
+        response.ContentLength = Encoding.UTF8.GetByteCount(body);
         await response.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
     }
 
