@@ -20,6 +20,7 @@ internal sealed partial class RequestMetrics
         WriteHistogram(writer, series, "istio_request_duration_milliseconds", "Request duration in milliseconds, from the first byte received to the response's end.", s => s.Duration);
         WriteHistogram(writer, series, "istio_request_bytes", "HTTP request body sizes in bytes, as received (chunked and HTTP/2 bodies included).", s => s.RequestBytes);
         WriteHistogram(writer, series, "istio_response_bytes", "HTTP response body sizes in bytes, as sent (chunked and HTTP/2 bodies included).", s => s.ResponseBytes);
+        RenderTcp(writer); // TCP metrics (issue 6)
         // Access logs (issue 6).
         if (_accessLog is not null)
         {
