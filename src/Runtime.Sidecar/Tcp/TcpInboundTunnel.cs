@@ -58,20 +58,22 @@ internal sealed partial class TcpInboundTunnel(ProxyConfig config, SidecarOption
         }
 
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            using var connecting = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
+            connecting.CancelAfter(ConnectTimeout);
+            await socket.ConnectAsync(IPAddress.Loopback, appPort, connecting.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or IOException)
+        {
+            socket.Dispose();
+            await FailAsync(connection, tls, head, StatusCodes.Status503ServiceUnavailable, MeshReasons.UpstreamConnectFailure, $"connecting to the app at {_appAddress} failed: {ex.Message}").ConfigureAwait(false);
+            return;
+        }
+
         var app = new NetworkStream(socket, ownsSocket: true);
         await using (app.ConfigureAwait(false))
         {
-            try
-            {
-                using var connecting = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
-                connecting.CancelAfter(ConnectTimeout);
-                await socket.ConnectAsync(IPAddress.Loopback, appPort, connecting.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is SocketException or OperationCanceledException or IOException)
-            {
-                await FailAsync(connection, tls, head, StatusCodes.Status503ServiceUnavailable, MeshReasons.UpstreamConnectFailure, $"connecting to the app at {_appAddress} failed: {ex.Message}").ConfigureAwait(false);
-                return;
-            }
 
             var tally = metrics.OpenInbound(tls, head.Headers, ResponseFlags.None, head.Authority, _appAddress);
             try
@@ -81,7 +83,7 @@ internal sealed partial class TcpInboundTunnel(ProxyConfig config, SidecarOption
                 {
                     socket.Shutdown(SocketShutdown.Send);
                     return ValueTask.CompletedTask;
-                }, tally, connection.ConnectionClosed).ConfigureAwait(false);
+                }, tally, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or OperationCanceledException or ConnectionResetException or InvalidOperationException)
             {

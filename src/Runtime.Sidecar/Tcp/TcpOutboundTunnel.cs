@@ -95,7 +95,7 @@ internal sealed partial class TcpOutboundTunnel(ProxyConfig config, TcpRouter ro
                         tally.AddSent(upstream.Early.Length);
                     }
 
-                    await TcpSplice.RunAsync(connection.Transport, upstream.Stream, upstream.HalfClose, tally, closed).ConfigureAwait(false);
+                    await TcpSplice.RunAsync(connection.Transport, upstream.Stream, upstream.HalfClose, tally, CancellationToken.None).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is IOException or OperationCanceledException or ConnectionResetException or InvalidOperationException)
                 {
@@ -119,7 +119,7 @@ internal sealed partial class TcpOutboundTunnel(ProxyConfig config, TcpRouter ro
         using var connecting = CancellationTokenSource.CreateLinkedTokenSource(closed);
         connecting.CancelAfter(timeout);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        Stream stream = new NetworkStream(socket, ownsSocket: true);
+        Stream? stream = null;
         var where = $"{endpoint.Address}:{endpoint.Port.ToString(CultureInfo.InvariantCulture)}";
         try
         {
@@ -131,6 +131,8 @@ internal sealed partial class TcpOutboundTunnel(ProxyConfig config, TcpRouter ro
             {
                 throw new IOException($"connecting to {where} took longer than the connect timeout ({timeout.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms)");
             }
+
+            stream = new NetworkStream(socket, ownsSocket: true);
 
             // The TLS the HTTP path would originate: auto mTLS (secure naming included) or the DestinationRule's tls.
             var halfClose = () => { socket.Shutdown(SocketShutdown.Send); return ValueTask.CompletedTask; };
@@ -159,7 +161,15 @@ internal sealed partial class TcpOutboundTunnel(ProxyConfig config, TcpRouter ro
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or System.Security.Authentication.AuthenticationException or InvalidDataException)
         {
-            await stream.DisposeAsync().ConfigureAwait(false);
+            if (stream is null)
+            {
+                socket.Dispose();
+            }
+            else
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+
             return (null, ex is OperationCanceledException ? $"the connection to {where} was abandoned" : $"connecting to {where} failed: {ex.Message}");
         }
     }

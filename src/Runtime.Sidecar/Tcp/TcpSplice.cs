@@ -14,7 +14,10 @@ internal static class TcpSplice
 {
     private const int ChunkSize = 16 * 1024;
 
-    /// <summary>Splices until both directions are done, or either fails.</summary>
+    /// <summary>
+    /// Splices until both directions are done, or either fails. Not bound to Kestrel's <c>ConnectionClosed</c>: that
+    /// fires on the downstream's FIN, which here is a half-close to carry, not the end of the tunnel.
+    /// </summary>
     public static async Task RunAsync(IDuplexPipe downstream, Stream upstream, Func<ValueTask> halfCloseUpstream, TcpConnectionTally tally, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(downstream);

@@ -52,7 +52,15 @@ internal sealed class TcpTunnelListener(TcpOutboundTunnel outbound, TcpInboundTu
             return;
         }
 
-        await (kind == ListenerKind.Inbound ? inbound.HandleAsync(connection, head) : outbound.HandleAsync(connection, head)).ConfigureAwait(false);
+        try
+        {
+            await (kind == ListenerKind.Inbound ? inbound.HandleAsync(connection, head) : outbound.HandleAsync(connection, head)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ConnectionResetException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            // The tunnel ended abruptly (a reset on either side): the connection simply closes.
+            connection.Abort();
+        }
     }
 
     /// <summary>Peeks (consuming nothing) until the first bytes are or cannot be <c>CONNECT </c>.</summary>
