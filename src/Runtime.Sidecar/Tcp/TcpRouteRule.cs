@@ -6,14 +6,17 @@ namespace Runtime.Sidecar.Tcp;
 
 /// <summary>
 /// One compiled <c>tcp:</c> rule of a VirtualService: its match conditions and weighted destinations. The split is
-/// a deterministic weighted rotation (each run of <c>sum(weights)</c> connections is split exactly as asked).
+/// a smooth weighted rotation (nginx's smooth weighted round robin): every run of <c>sum(weights)</c> connections is
+/// split exactly as asked and interleaved, so any first n connections are within one of their shares. Connections are few and long
+/// next to requests, so the exact split is worth the small lock.
 /// </summary>
 internal sealed class TcpRouteRule
 {
     private readonly IReadOnlyList<L4MatchAttributes> _matches;
     private readonly (Destination Destination, int Weight)[] _destinations;
     private readonly int _total;
-    private long _next = -1;
+    private readonly int[] _current;
+    private readonly Lock _lock = new();
 
     /// <summary>Compiles <paramref name="route"/>, the <paramref name="index"/>th rule of <paramref name="virtualService"/>.</summary>
     public TcpRouteRule(TcpRoute route, string virtualService, int index)
@@ -23,6 +26,7 @@ internal sealed class TcpRouteRule
         // Istio: a single destination takes everything; with several, an unset weight counts 0.
         _destinations = [.. destinations.Select(d => (d.Destination!, destinations.Length == 1 ? 1 : Math.Max(0, d.Weight ?? 0)))];
         _total = _destinations.Sum(d => d.Weight);
+        _current = new int[_destinations.Length];
         Name = $"VirtualService {virtualService} tcp[{index}]";
     }
 
@@ -41,18 +45,21 @@ internal sealed class TcpRouteRule
             return null;
         }
 
-        var slot = (int)((ulong)Interlocked.Increment(ref _next) % (ulong)_total);
-        foreach (var (destination, weight) in _destinations)
+        lock (_lock)
         {
-            if (slot < weight)
+            var best = -1;
+            for (var i = 0; i < _destinations.Length; i++)
             {
-                return destination;
+                _current[i] += _destinations[i].Weight;
+                if (_destinations[i].Weight > 0 && (best < 0 || _current[i] > _current[best]))
+                {
+                    best = i;
+                }
             }
 
-            slot -= weight;
+            _current[best] -= _total;
+            return _destinations[best].Destination;
         }
-
-        return _destinations[^1].Destination;
     }
 
     private static bool Matches(L4MatchAttributes match, string host, int port, SidecarIdentity self)
