@@ -63,6 +63,7 @@ internal sealed partial class TcpOutboundTunnel(ProxyConfig config, TcpRouter ro
             return;
         }
 
+        var entered = true;
         try
         {
             var (upstream, problem) = await ConnectAsync(state, cluster, endpoint, head, closed).ConfigureAwait(false);
@@ -103,13 +104,19 @@ internal sealed partial class TcpOutboundTunnel(ProxyConfig config, TcpRouter ro
                 }
                 finally
                 {
+                    // The slot is free before the close is counted: whoever sees the close can open another.
+                    limits.Exit(cluster);
+                    entered = false;
                     tally.Close();
                 }
             }
         }
         finally
         {
-            limits.Exit(cluster);
+            if (entered)
+            {
+                limits.Exit(cluster);
+            }
         }
     }
 

@@ -182,6 +182,40 @@ public sealed class TcpRoutingMeshTests : IDisposable
         Assert.Contains("\"- - -\" 0 - 5 12 ", File.ReadAllText(log), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task MaxConnections_OneTunnelOpen_SecondAnswered503UoUntilTheFirstCloses()
+    {
+        await using var harness = await MeshHarness.StartAsync();
+        await using var echo = TcpEchoApp.Start("v1");
+        await harness.StartSidecarAsync("tcp-echo", null, appPort: echo.Port, labels: ["app=tcp-echo", "version=v1"]);
+        var client = await harness.StartSidecarAsync("sleep", null, labels: ["app=sleep"]);
+        await harness.ApplyAsync("""
+            apiVersion: networking.istio.io/v1beta1
+            kind: DestinationRule
+            metadata: {name: tcp-echo-pool}
+            spec:
+              host: tcp-echo
+              trafficPolicy: {connectionPool: {tcp: {maxConnections: 1}}}
+            """);
+        await MeshHarness.WaitForEndpointsAsync(client, EchoFqdn, 1);
+        await MeshHarness.WaitForConfigAsync(client, "tcp-echo-pool");
+
+        using (var first = await TcpTunnelClient.ConnectAsync(client.OutboundAddress, $"tcp-echo:{echo.Port}"))
+        {
+            Assert.Equal(200, first.Status);
+            using var second = await TcpTunnelClient.ConnectAsync(client.OutboundAddress, $"tcp-echo:{echo.Port}");
+            Assert.Equal(503, second.Status);
+            Assert.Equal("UO", second.Reason);
+            Assert.Contains("connectionPool.tcp.maxConnections", Encoding.UTF8.GetString(await second.ReadToEndAsync()), StringComparison.Ordinal);
+            Assert.Equal("v1\nbye", Encoding.ASCII.GetString(await first.ExchangeAsync(Encoding.ASCII.GetBytes("bye"))));
+        }
+
+        // The slot is given back when the first tunnel ends.
+        await TcpMtlsMeshTests.ClosedAsync(client, 1, ("reporter", "source"), ("response_flags", "-"));
+        using var third = await TcpTunnelClient.ConnectAsync(client.OutboundAddress, $"tcp-echo:{echo.Port}");
+        Assert.Equal(200, third.Status);
+    }
+
     public void Dispose() => _logs.Delete(recursive: true);
 
     private static int ClosedPort()
