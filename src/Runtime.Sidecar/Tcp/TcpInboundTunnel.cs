@@ -60,8 +60,8 @@ internal sealed partial class TcpInboundTunnel(ProxyConfig config, SidecarOption
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            using var connecting = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
-            connecting.CancelAfter(ConnectTimeout);
+            // Not bound to ConnectionClosed, which fires on the peer's FIN (a half-close, not an abort).
+            using var connecting = new CancellationTokenSource(ConnectTimeout);
             await socket.ConnectAsync(IPAddress.Loopback, appPort, connecting.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException or IOException)
@@ -78,7 +78,7 @@ internal sealed partial class TcpInboundTunnel(ProxyConfig config, SidecarOption
             var tally = metrics.OpenInbound(tls, head.Headers, ResponseFlags.None, head.Authority, _appAddress);
             try
             {
-                await TcpTunnelAnswer.EstablishedAsync(connection.Transport.Output, connection.ConnectionClosed).ConfigureAwait(false);
+                await TcpTunnelAnswer.EstablishedAsync(connection.Transport.Output, CancellationToken.None).ConfigureAwait(false);
                 await TcpSplice.RunAsync(connection.Transport, app, () =>
                 {
                     socket.Shutdown(SocketShutdown.Send);
@@ -137,7 +137,7 @@ internal sealed partial class TcpInboundTunnel(ProxyConfig config, SidecarOption
     private async Task FailAsync(ConnectionContext connection, TlsPeerConnection? tls, TcpConnectHead head, int status, string reason, string message)
     {
         var tally = metrics.OpenInbound(tls, head.Headers, reason, head.Authority, _appAddress);
-        await TcpTunnelAnswer.RefuseAsync(connection.Transport.Output, status, reason, message, connection.ConnectionClosed).ConfigureAwait(false);
+        await TcpTunnelAnswer.RefuseAsync(connection.Transport.Output, status, reason, message, CancellationToken.None).ConfigureAwait(false);
         tally.Close();
     }
 

@@ -34,7 +34,10 @@ internal sealed partial class TcpOutboundTunnel(ProxyConfig config, TcpRouter ro
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(head);
-        var closed = connection.ConnectionClosed;
+        // Nothing here is bound to Kestrel's ConnectionClosed: it fires on the app's FIN, and an app may send its
+        // CONNECT, its bytes and its FIN at once (echo data | nc -X connect). Connecting has its timeout; writes to a
+        // connection that is gone fail by themselves.
+        var none = CancellationToken.None;
         var output = connection.Transport.Output;
         if (config.Current is not { } state)
         {
@@ -66,7 +69,7 @@ internal sealed partial class TcpOutboundTunnel(ProxyConfig config, TcpRouter ro
         var entered = true;
         try
         {
-            var (upstream, problem) = await ConnectAsync(state, cluster, endpoint, head, closed).ConfigureAwait(false);
+            var (upstream, problem) = await ConnectAsync(state, cluster, endpoint, head).ConfigureAwait(false);
             if (upstream is null)
             {
                 cluster.Resilience?.Record(endpoint, ForwardOutcome.ConnectFailure, 0);
@@ -84,15 +87,15 @@ internal sealed partial class TcpOutboundTunnel(ProxyConfig config, TcpRouter ro
                     if (upstream.PeerAnswer is { } answer)
                     {
                         // The peer sidecar refused the tunnel: its answer (status, reason, body) goes to the app as sent.
-                        await output.WriteAsync(answer, closed).ConfigureAwait(false);
+                        await output.WriteAsync(answer, none).ConfigureAwait(false);
                         await RelayRestAsync(upstream.Stream, connection, tally).ConfigureAwait(false);
                         return;
                     }
 
-                    await TcpTunnelAnswer.EstablishedAsync(output, closed).ConfigureAwait(false);
+                    await TcpTunnelAnswer.EstablishedAsync(output, none).ConfigureAwait(false);
                     if (upstream.Early.Length > 0)
                     {
-                        await output.WriteAsync(upstream.Early, closed).ConfigureAwait(false);
+                        await output.WriteAsync(upstream.Early, none).ConfigureAwait(false);
                         tally.AddSent(upstream.Early.Length);
                     }
 
@@ -120,11 +123,10 @@ internal sealed partial class TcpOutboundTunnel(ProxyConfig config, TcpRouter ro
         }
     }
 
-    private async Task<(UpstreamConnection? Connection, string? Problem)> ConnectAsync(ProxyState state, Cluster cluster, MeshEndpoint endpoint, TcpConnectHead head, CancellationToken closed)
+    private async Task<(UpstreamConnection? Connection, string? Problem)> ConnectAsync(ProxyState state, Cluster cluster, MeshEndpoint endpoint, TcpConnectHead head)
     {
         var timeout = cluster.Policy?.ConnectionPool?.Tcp?.ConnectTimeout?.Value is { } configured && configured > TimeSpan.Zero ? configured : DefaultConnectTimeout;
-        using var connecting = CancellationTokenSource.CreateLinkedTokenSource(closed);
-        connecting.CancelAfter(timeout);
+        using var connecting = new CancellationTokenSource(timeout);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         Stream? stream = null;
         var where = $"{endpoint.Address}:{endpoint.Port.ToString(CultureInfo.InvariantCulture)}";
@@ -134,7 +136,7 @@ internal sealed partial class TcpOutboundTunnel(ProxyConfig config, TcpRouter ro
             {
                 await socket.ConnectAsync(endpoint.Address, endpoint.Port, connecting.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (!closed.IsCancellationRequested)
+            catch (OperationCanceledException)
             {
                 throw new IOException($"connecting to {where} took longer than the connect timeout ({timeout.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms)");
             }
@@ -177,7 +179,9 @@ internal sealed partial class TcpOutboundTunnel(ProxyConfig config, TcpRouter ro
                 await stream.DisposeAsync().ConfigureAwait(false);
             }
 
-            return (null, ex is OperationCanceledException ? $"the connection to {where} was abandoned" : $"connecting to {where} failed: {ex.Message}");
+            return (null, ex is OperationCanceledException
+                ? $"connecting to {where} (TLS handshake and tunnel answer included) took longer than the connect timeout ({timeout.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms)"
+                : $"connecting to {where} failed: {ex.Message}");
         }
     }
 
@@ -223,9 +227,9 @@ internal sealed partial class TcpOutboundTunnel(ProxyConfig config, TcpRouter ro
         try
         {
             int read;
-            while ((read = await upstream.ReadAsync(buffer, connection.ConnectionClosed).ConfigureAwait(false)) > 0)
+            while ((read = await upstream.ReadAsync(buffer).ConfigureAwait(false)) > 0)
             {
-                await connection.Transport.Output.WriteAsync(buffer.AsMemory(0, read), connection.ConnectionClosed).ConfigureAwait(false);
+                await connection.Transport.Output.WriteAsync(buffer.AsMemory(0, read)).ConfigureAwait(false);
                 tally.AddSent(read);
             }
         }
@@ -238,7 +242,7 @@ internal sealed partial class TcpOutboundTunnel(ProxyConfig config, TcpRouter ro
     private async Task FailAsync(ConnectionContext connection, ProxyState? state, Cluster? cluster, MeshEndpoint? endpoint, TcpConnectHead head, int status, string reason, string message)
     {
         var tally = metrics.OpenOutbound(state, cluster, endpoint, reason, head.Authority);
-        await TcpTunnelAnswer.RefuseAsync(connection.Transport.Output, status, reason, message, connection.ConnectionClosed).ConfigureAwait(false);
+        await TcpTunnelAnswer.RefuseAsync(connection.Transport.Output, status, reason, message, CancellationToken.None).ConfigureAwait(false);
         tally.Close();
     }
 

@@ -26,9 +26,9 @@ internal sealed class TcpTunnelListener(TcpOutboundTunnel outbound, TcpInboundTu
     {
         TcpConnectHead? head;
         string? problem;
-        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed))
+        // Bounded by a timeout only: ConnectionClosed fires on the caller's FIN, which may follow its CONNECT at once.
+        using (var timeout = new CancellationTokenSource(HeadTimeout))
         {
-            timeout.CancelAfter(HeadTimeout);
             try
             {
                 if (!await IsConnectAsync(connection.Transport.Input, timeout.Token).ConfigureAwait(false))
@@ -48,7 +48,7 @@ internal sealed class TcpTunnelListener(TcpOutboundTunnel outbound, TcpInboundTu
 
         if (head is null)
         {
-            await TcpTunnelAnswer.RefuseAsync(connection.Transport.Output, StatusCodes.Status400BadRequest, MeshReasons.BadRequest, problem!, connection.ConnectionClosed).ConfigureAwait(false);
+            await TcpTunnelAnswer.RefuseAsync(connection.Transport.Output, StatusCodes.Status400BadRequest, MeshReasons.BadRequest, problem!, CancellationToken.None).ConfigureAwait(false);
             return;
         }
 

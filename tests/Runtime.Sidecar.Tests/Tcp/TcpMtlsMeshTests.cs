@@ -76,6 +76,18 @@ public sealed class TcpMtlsMeshTests
     }
 
     [Fact]
+    public async Task Tunnel_ConnectDataAndFinAtOnce_OverMtls_AllEchoed()
+    {
+        await using var mesh = await MtlsMesh.StartAsync();
+        await using var echo = TcpEchoApp.Start("echo-v1");
+        var (_, client) = await StartPairAsync(mesh, echo);
+
+        var received = await TcpTunnelClient.SendAllAtOnceAsync(client.OutboundAddress, $"tcp-echo:{echo.Port}", "all at once");
+
+        Assert.Equal("HTTP/1.1 200 Connection established\r\n\r\necho-v1\nall at once", received);
+    }
+
+    [Fact]
     public async Task Tunnel_StrictPeerAuthentication_PlaintextTunnelRefused()
     {
         await using var mesh = await MtlsMesh.StartAsync();

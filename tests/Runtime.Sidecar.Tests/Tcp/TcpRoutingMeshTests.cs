@@ -216,6 +216,20 @@ public sealed class TcpRoutingMeshTests : IDisposable
         Assert.Equal(200, third.Status);
     }
 
+    [Fact]
+    public async Task Tunnel_ConnectDataAndFinAtOnce_Plaintext_AllEchoed()
+    {
+        await using var harness = await MeshHarness.StartAsync();
+        await using var echo = TcpEchoApp.Start("v1");
+        await harness.StartSidecarAsync("tcp-echo", null, appPort: echo.Port, labels: ["app=tcp-echo", "version=v1"]);
+        var client = await harness.StartSidecarAsync("sleep", null, labels: ["app=sleep"]);
+        await MeshHarness.WaitForEndpointsAsync(client, EchoFqdn, 1);
+
+        var received = await TcpTunnelClient.SendAllAtOnceAsync(client.OutboundAddress, $"tcp-echo:{echo.Port}", "all at once");
+
+        Assert.Equal("HTTP/1.1 200 Connection established\r\n\r\nv1\nall at once", received);
+    }
+
     public void Dispose() => _logs.Delete(recursive: true);
 
     private static int ClosedPort()

@@ -52,6 +52,27 @@ internal sealed class TcpTunnelClient : IDisposable
         }
     }
 
+    /// <summary>
+    /// What <c>echo data | nc -X connect</c> does: CONNECT, the data and the end of this side in one go, before any
+    /// answer; returns everything received (answer head included) until the far side ends.
+    /// </summary>
+    public static async Task<string> SendAllAtOnceAsync(Uri listener, string target, string data)
+    {
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync(listener.Host, listener.Port).Within();
+        await socket.SendAsync(Encoding.ASCII.GetBytes($"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n\r\n{data}")).Within();
+        socket.Shutdown(SocketShutdown.Send);
+        var received = new MemoryStream();
+        var buffer = new byte[16384];
+        int read;
+        while ((read = await socket.ReceiveAsync(buffer).Within()) > 0)
+        {
+            received.Write(buffer, 0, read);
+        }
+
+        return Encoding.ASCII.GetString(received.ToArray());
+    }
+
     /// <summary>Sends <paramref name="data"/>, ends this side, and reads everything until the far side ends (early bytes included).</summary>
     public async Task<byte[]> ExchangeAsync(byte[] data)
     {
