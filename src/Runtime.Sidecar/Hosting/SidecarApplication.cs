@@ -21,6 +21,7 @@ using Runtime.Sidecar.Resilience;
 using Runtime.Sidecar.Routing;
 using Runtime.Sidecar.Security.Jwt;
 using Runtime.Sidecar.Security;
+using Runtime.Sidecar.Tcp;
 using Runtime.Sidecar.Traffic;
 
 namespace Runtime.Sidecar.Hosting;
@@ -94,6 +95,7 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
         builder.Services.AddSingleton<JwksCache>(); // JWT (RequestAuthentication)
         builder.Services.AddSingleton<JwtAuthenticator>(); // JWT (RequestAuthentication)
         builder.Services.AddSingleton<InboundProxy>();
+        builder.Services.AddTcpTunnels(); // TCP through the mesh (issue 6)
         builder.Services.AddSingleton(_ => AccessLogWriter.Open(options.AccessLogPath, options.AccessLogFormat)); // access logs (issue 6)
         builder.Services.AddSingleton(sp => new AccessLog(sp.GetRequiredService<ProxyConfig>(), sp.GetRequiredService<AccessLogWriter>(), options.AppPort is int app ? $"127.0.0.1:{app}" : null));
         builder.Services.AddSingleton(sp => new Tracing.SpanExport(options, identity)); // tracing (issue 6)
@@ -208,6 +210,8 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
                 listen.Use(next => listen.ApplicationServices.GetService<TlsInboundTermination>()?.Wrap(next) ?? next);
             }
 
+            // TCP (issue 6): a connection opening with CONNECT is a tunnel, served before the HTTP handoff.
+            listen.Use(next => listen.ApplicationServices.GetRequiredService<TcpTunnelListener>().For(kind)(next));
             handoff.ConfigurePublic(listen);
             _listeners[kind] = listen;
         });

@@ -28,6 +28,7 @@ internal sealed partial class RequestMetrics
         WriteHistogram(writer, Exposed(series, policy, IstioMetric.RequestDuration), "istio_request_duration_milliseconds", "Request duration in milliseconds, from the first byte received to the response's end.", s => s.Duration);
         WriteHistogram(writer, Exposed(series, policy, IstioMetric.RequestSize), "istio_request_bytes", "HTTP request body sizes in bytes, as received (chunked and HTTP/2 bodies included).", s => s.RequestBytes);
         WriteHistogram(writer, Exposed(series, policy, IstioMetric.ResponseSize), "istio_response_bytes", "HTTP response body sizes in bytes, as sent (chunked and HTTP/2 bodies included).", s => s.ResponseBytes);
+        RenderTcp(writer, policy); // TCP metrics (issue 6)
         // Access logs (issue 6).
         if (_accessLog is not null)
         {
@@ -39,7 +40,7 @@ internal sealed partial class RequestMetrics
     }
 
     /// <summary>The series whose side reports <paramref name="metric"/>; null when neither side does (no family at all).</summary>
-    private static RequestSeries[]? Exposed(KeyValuePair<RequestSeriesKey, RequestSeries>[] series, MetricsPolicy policy, IstioMetric metric) =>
+    private static TSeries[]? Exposed<TSeries>(KeyValuePair<RequestSeriesKey, TSeries>[] series, MetricsPolicy policy, IstioMetric metric) =>
         policy.IsEnabled(metric, client: true) || policy.IsEnabled(metric, client: false)
             ? [.. series.Where(s => policy.IsEnabled(metric, client: s.Key.Outbound)).Select(s => s.Value)]
             : null;

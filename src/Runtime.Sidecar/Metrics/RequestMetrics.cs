@@ -58,13 +58,16 @@ internal sealed partial class RequestMetrics
     /// Called by the outbound proxy once it picked <paramref name="endpoint"/> (null: none was available) of
     /// <paramref name="cluster"/>: remembers the destination's labels for the request's report.
     /// </summary>
-    public void NoteUpstream(HttpContext context, ProxyState state, Cluster cluster, MeshEndpoint? endpoint)
+    public void NoteUpstream(HttpContext context, ProxyState state, Cluster cluster, MeshEndpoint? endpoint) =>
+        context.Features.Set(Upstream(state, cluster, endpoint));
+
+    // The destination's interned labels for one picked endpoint (or none), cached per endpoint object.
+    private UpstreamNote Upstream(ProxyState state, Cluster cluster, MeshEndpoint? endpoint)
     {
         var mtls = _certificates?.Current is not null;
-        var note = endpoint is null
+        return endpoint is null
             ? _endpointless.TryGetValue(cluster, out var known) && known.Matches(cluster, mtls) ? known : Remember(_endpointless, cluster, CreateNote(state, cluster, null, mtls))
             : _upstreams.TryGetValue(endpoint, out known) && known.Matches(cluster, mtls) ? known : Remember(_upstreams, endpoint, CreateNote(state, cluster, endpoint, mtls));
-        context.Features.Set(note);
     }
 
     /// <summary>The cluster the outbound proxy picked for the request on <paramref name="context"/>, for tracing (issue 6); null when it routed nowhere.</summary>

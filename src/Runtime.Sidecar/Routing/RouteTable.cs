@@ -78,6 +78,9 @@ internal sealed class RouteTable
             : host.Route(request);
     }
 
+    /// <summary>The virtual host a host name resolves to (exact alias, then wildcard), or null: TCP routing (issue 6) resolves hosts as HTTP does.</summary>
+    public VirtualHost? FindHost(string host) => _hosts.Find(host);
+
     /// <summary>The cluster for a key; unknown hosts or subsets give an empty cluster whose <see cref="Cluster.MissingReason"/> says why.</summary>
     public Cluster GetCluster(ClusterKey key) =>
         _built.TryGetValue(key, out var cluster) ? cluster : _built.GetOrAdd(key, static (k, t) => t.Attached(t._clusters.Create(k)), this);

@@ -9,7 +9,7 @@ namespace Runtime.Sidecar.Traffic;
 /// </summary>
 internal readonly record struct EdgeLabels(
     bool Outbound, PeerLabels Source, string DestinationService, string DestinationServiceName, string DestinationNamespace,
-    string DestinationWorkload, string DestinationVersion, bool Grpc, bool Mtls)
+    string DestinationWorkload, string DestinationVersion, bool Grpc, bool Mtls, bool Tcp = false)
 {
     /// <summary>The edge of the series <paramref name="key"/>.</summary>
     public static EdgeLabels Of(RequestSeriesKey key)
@@ -37,7 +37,7 @@ internal readonly record struct EdgeLabels(
         DestinationNamespace = DestinationNamespace,
         DestinationWorkload = DestinationWorkload,
         DestinationVersion = DestinationVersion,
-        Protocol = Grpc ? "grpc" : "http",
+        Protocol = Tcp ? "tcp" : Grpc ? "grpc" : "http",
         Mtls = Mtls,
     };
 }

@@ -8,6 +8,6 @@ namespace Runtime.Sidecar.Traffic;
 /// control plane took the heartbeat) makes those readings the base of the next report.
 /// </summary>
 /// <param name="Report">The deltas; null when nothing was served since the last committed report.</param>
-/// <param name="Readings">Every series' counters as read for this report.</param>
+/// <param name="Readings">Every series' counters (request and TCP series) as read for this report.</param>
 /// <param name="WindowEnd">When the counters were read.</param>
-internal sealed record TrafficDraft(V1.TrafficReport? Report, IReadOnlyDictionary<RequestSeries, SeriesReading> Readings, DateTimeOffset WindowEnd);
+internal sealed record TrafficDraft(V1.TrafficReport? Report, IReadOnlyDictionary<object, SeriesReading> Readings, DateTimeOffset WindowEnd);

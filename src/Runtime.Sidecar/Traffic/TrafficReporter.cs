@@ -15,22 +15,24 @@ internal sealed class TrafficReporter
 {
     private readonly Lock _lock = new();
     private readonly Func<IEnumerable<KeyValuePair<RequestSeriesKey, RequestSeries>>> _series;
+    private readonly Func<IEnumerable<KeyValuePair<RequestSeriesKey, TcpSeries>>> _tcp;
     private readonly TimeProvider _time;
-    private IReadOnlyDictionary<RequestSeries, SeriesReading> _committed = new Dictionary<RequestSeries, SeriesReading>();
+    private IReadOnlyDictionary<object, SeriesReading> _committed = new Dictionary<object, SeriesReading>();
     private DateTimeOffset _committedAt;
     private TrafficDraft? _pending;
     private ulong _sequence;
 
     /// <summary>Reports the series of <paramref name="metrics"/>, with deltas starting now.</summary>
     public TrafficReporter(RequestMetrics metrics, TimeProvider time)
-        : this(() => metrics.Series, time)
+        : this(() => metrics.Series, time, () => metrics.TcpSeries)
     {
     }
 
-    /// <summary>Reports the series <paramref name="series"/> returns, with deltas starting now.</summary>
-    public TrafficReporter(Func<IEnumerable<KeyValuePair<RequestSeriesKey, RequestSeries>>> series, TimeProvider time)
+    /// <summary>Reports the series <paramref name="series"/> (and <paramref name="tcp"/>, TCP series) return, with deltas starting now.</summary>
+    public TrafficReporter(Func<IEnumerable<KeyValuePair<RequestSeriesKey, RequestSeries>>> series, TimeProvider time, Func<IEnumerable<KeyValuePair<RequestSeriesKey, TcpSeries>>>? tcp = null)
     {
         _series = series;
+        _tcp = tcp ?? (static () => []);
         _time = time;
         _committedAt = time.GetUtcNow();
     }
@@ -45,7 +47,7 @@ internal sealed class TrafficReporter
     public TrafficDraft Prepare()
     {
         var now = _time.GetUtcNow();
-        IReadOnlyDictionary<RequestSeries, SeriesReading> committed;
+        IReadOnlyDictionary<object, SeriesReading> committed;
         DateTimeOffset start;
         lock (_lock)
         {
@@ -58,7 +60,7 @@ internal sealed class TrafficReporter
             start = _committedAt;
         }
 
-        var readings = new Dictionary<RequestSeries, SeriesReading>();
+        var readings = new Dictionary<object, SeriesReading>();
         var edges = new Dictionary<EdgeLabels, V1.EdgeTraffic>();
         foreach (var (key, series) in _series())
         {
@@ -81,6 +83,8 @@ internal sealed class TrafficReporter
 
             Add(edge, key, reading, previous, count);
         }
+
+        AddTcp(readings, committed, edges); // TCP edges (issue 6)
 
         if (edges.Count == 0)
         {
@@ -121,6 +125,43 @@ internal sealed class TrafficReporter
         }
     }
 
+    /// <summary>
+    /// TCP series as edges with protocol <c>tcp</c>: closed connections count as requests (those with response flags
+    /// as errors), bytes received from and sent to the caller as request and response bytes, counted as they flowed
+    /// (so a long connection shows its traffic before it closes).
+    /// </summary>
+    private void AddTcp(Dictionary<object, SeriesReading> readings, IReadOnlyDictionary<object, SeriesReading> committed, Dictionary<EdgeLabels, V1.EdgeTraffic> edges)
+    {
+        foreach (var (key, series) in _tcp())
+        {
+            var (cumulative, durationSum) = series.Duration.Read();
+            var reading = new SeriesReading(cumulative[^1], cumulative, durationSum, series.ReceivedBytes, series.SentBytes); // closed connections
+            readings[series] = reading;
+            var previous = committed.GetValueOrDefault(series);
+            var count = reading.Count - (previous?.Count ?? 0);
+            if (count <= 0 && reading.RequestBytes == (previous?.RequestBytes ?? 0) && reading.ResponseBytes == (previous?.ResponseBytes ?? 0))
+            {
+                continue;
+            }
+
+            var labels = EdgeLabels.Of(key) with { Tcp = true };
+            if (!edges.TryGetValue(labels, out var edge))
+            {
+                edge = labels.ToMessage();
+                edge.DurationBuckets.Add(new long[reading.Cumulative.Length]);
+                edges.Add(labels, edge);
+            }
+
+            edge.Requests += count;
+            if (!ReferenceEquals(key.ResponseFlags, ResponseFlags.None))
+            {
+                edge.Errors += count;
+            }
+
+            AddDurationsAndBytes(edge, reading, previous);
+        }
+    }
+
     private static SeriesReading Read(RequestSeries series)
     {
         var (cumulative, durationSum) = series.Duration.Read();
@@ -137,6 +178,11 @@ internal sealed class TrafficReporter
         }
 
         edge.ResponseCodes[key.ResponseCode] = edge.ResponseCodes.GetValueOrDefault(key.ResponseCode) + count;
+        AddDurationsAndBytes(edge, reading, previous);
+    }
+
+    private static void AddDurationsAndBytes(V1.EdgeTraffic edge, SeriesReading reading, SeriesReading? previous)
+    {
         for (var i = 0; i < reading.Cumulative.Length; i++)
         {
             // Cumulative to per-bucket counts, less what the last report already carried.

@@ -41,6 +41,9 @@ internal sealed class MtlsMesh : IAsyncDisposable
         return app;
     }
 
+    /// <summary>Adjusts the options of each sidecar started next (e.g. a TCP app's port).</summary>
+    public Action<SidecarOptions>? ConfigureSidecar { get; set; }
+
     /// <summary>A sidecar for <paramref name="service"/> running as <paramref name="serviceAccount"/>, with <paramref name="certificates"/> (null: none).</summary>
     public Task<RunningSidecar> StartSidecarAsync(string service, TestServer? app, string serviceAccount, TlsTestCa.Source? certificates, params string[] labels) =>
         StartSidecarAsync(service, app, serviceAccount, certificates, token: null, labels);
@@ -68,6 +71,7 @@ internal sealed class MtlsMesh : IAsyncDisposable
             Token = token,
         };
         options.ControlPlanes.Add(Harness.ControlPlane);
+        ConfigureSidecar?.Invoke(options);
         foreach (var label in labels)
         {
             var parts = label.Split('=');

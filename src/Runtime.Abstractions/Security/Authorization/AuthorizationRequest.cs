@@ -43,6 +43,12 @@ public sealed class AuthorizationRequest
     /// <summary>The validated JWT; null when the request carried none.</summary>
     public AuthorizationToken? Jwt { get; init; }
 
+    /// <summary>
+    /// True for a TCP connection (a tunnel), not an HTTP request: HTTP-only rule fields then follow Istio's TCP
+    /// semantics (an ALLOW rule with one never matches; in other rules they are ignored).
+    /// </summary>
+    public bool Tcp { get; init; }
+
     /// <summary>The TLS server name the peer sent in its ClientHello (<c>connection.sni</c>); null for plaintext or when it sent none.</summary>
     public string? Sni { get; init; }
 }

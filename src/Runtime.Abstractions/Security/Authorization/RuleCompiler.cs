@@ -33,10 +33,14 @@ internal sealed class RuleCompiler(string policy, AuthorizationAction action, IR
 
     private readonly bool _denyLike = action != AuthorizationAction.Allow;
 
+    // Whether the rule being compiled has an HTTP-only field (Istio's TCP semantics, see Compile).
+    private bool _httpOnly;
+
     /// <summary>The predicate of <paramref name="rule"/>, the <paramref name="index"/>th rule.</summary>
     public Func<AuthorizationRequest, bool> Compile(AuthorizationRule rule, int index)
     {
         ArgumentNullException.ThrowIfNull(rule);
+        _httpOnly = false;
         var parts = new List<Func<AuthorizationRequest, bool>>();
         if (rule.From is { Count: > 0 } from)
         {
@@ -53,7 +57,24 @@ internal sealed class RuleCompiler(string policy, AuthorizationAction action, IR
             parts.Add(Condition(rule.When![i], $"rules[{index}].when[{i}]"));
         }
 
-        return AllOf(parts);
+        // Istio's TCP semantics: HTTP-only fields (hosts, methods, paths, requestPrincipals, request headers, JWT
+        // conditions) cannot match a TCP connection. An ALLOW rule with any of them never matches TCP; in DENY (and
+        // CUSTOM, AUDIT) rules they are ignored for TCP, so the rest of the rule decides and the policy denies more.
+        var predicate = AllOf(parts);
+        return _httpOnly && !_denyLike ? request => !request.Tcp && predicate(request) : predicate;
+    }
+
+    /// <summary>Adds what <paramref name="add"/> adds, as HTTP-only parts: true for TCP (so ignored in DENY rules).</summary>
+    private void AddHttpOnly(List<Func<AuthorizationRequest, bool>> parts, Action<List<Func<AuthorizationRequest, bool>>> add)
+    {
+        var before = parts.Count;
+        add(parts);
+        for (var i = before; i < parts.Count; i++)
+        {
+            var part = parts[i];
+            parts[i] = request => request.Tcp || part(request);
+            _httpOnly = true;
+        }
     }
 
     private Func<AuthorizationRequest, bool> Source(Source? source, string path)
@@ -65,7 +86,7 @@ internal sealed class RuleCompiler(string policy, AuthorizationAction action, IR
 
         var parts = new List<Func<AuthorizationRequest, bool>>();
         AddText(parts, r => r.Peer?.Principal, Principals(source.Principals), Principals(source.NotPrincipals), identity: true);
-        AddText(parts, r => r.Jwt?.Principal, source.RequestPrincipals, source.NotRequestPrincipals, identity: true);
+        AddHttpOnly(parts, p => AddText(p, r => r.Jwt?.Principal, source.RequestPrincipals, source.NotRequestPrincipals, identity: true));
         AddText(parts, r => r.Peer?.Namespace, source.Namespaces, source.NotNamespaces, identity: true);
         AddText(parts, ServiceAccount, source.ServiceAccounts, source.NotServiceAccounts, identity: true);
         AddIp(parts, r => r.SourceIp, source.IpBlocks, source.NotIpBlocks, $"{path}.ipBlocks");
@@ -81,10 +102,10 @@ internal sealed class RuleCompiler(string policy, AuthorizationAction action, IR
         }
 
         var parts = new List<Func<AuthorizationRequest, bool>>();
-        AddHosts(parts, operation.Hosts, operation.NotHosts);
+        AddHttpOnly(parts, p => AddHosts(p, operation.Hosts, operation.NotHosts));
         AddPorts(parts, r => r.DestinationPort, operation.Ports, operation.NotPorts, $"{path}.ports");
-        AddText(parts, r => r.Method, operation.Methods, operation.NotMethods, identity: false, widenCase: true);
-        AddPaths(parts, operation.Paths, operation.NotPaths);
+        AddHttpOnly(parts, p => AddText(p, r => r.Method, operation.Methods, operation.NotMethods, identity: false, widenCase: true));
+        AddHttpOnly(parts, p => AddPaths(p, operation.Paths, operation.NotPaths));
         return AllOf(parts);
     }
 
@@ -95,7 +116,7 @@ internal sealed class RuleCompiler(string policy, AuthorizationAction action, IR
         if (key.StartsWith(Headers, StringComparison.Ordinal) && key.EndsWith(']') && key.Length > Headers.Length + 1)
         {
             var name = key[Headers.Length..^1];
-            AddValues(parts, r => r.Headers(name), condition.Values, condition.NotValues, identity: false, adversarial: true);
+            AddHttpOnly(parts, p => AddValues(p, r => r.Headers(name), condition.Values, condition.NotValues, identity: false, adversarial: true));
             return AllOf(parts);
         }
 
@@ -103,7 +124,7 @@ internal sealed class RuleCompiler(string policy, AuthorizationAction action, IR
         {
             // Nested claims: request.auth.claims[a][b] reads payload.a.b.
             string[] names = key[Claims.Length..^1].Split("][");
-            AddValues(parts, r => Claim(r.Jwt, names), condition.Values, condition.NotValues, identity: true, adversarial: false);
+            AddHttpOnly(parts, p => AddValues(p, r => Claim(r.Jwt, names), condition.Values, condition.NotValues, identity: true, adversarial: false));
             return AllOf(parts);
         }
 
@@ -131,13 +152,13 @@ internal sealed class RuleCompiler(string policy, AuthorizationAction action, IR
                 AddText(parts, ServiceAccount, condition.Values, condition.NotValues, identity: true);
                 break;
             case "request.auth.principal":
-                AddText(parts, r => r.Jwt?.Principal, condition.Values, condition.NotValues, identity: true);
+                AddHttpOnly(parts, p => AddText(p, r => r.Jwt?.Principal, condition.Values, condition.NotValues, identity: true));
                 break;
             case "request.auth.presenter":
-                AddText(parts, r => r.Jwt?.Presenter, condition.Values, condition.NotValues, identity: true);
+                AddHttpOnly(parts, p => AddText(p, r => r.Jwt?.Presenter, condition.Values, condition.NotValues, identity: true));
                 break;
             case "request.auth.audiences":
-                AddValues(parts, r => r.Jwt?.Audiences ?? [], condition.Values, condition.NotValues, identity: true, adversarial: false);
+                AddHttpOnly(parts, p => AddValues(p, r => r.Jwt?.Audiences ?? [], condition.Values, condition.NotValues, identity: true, adversarial: false));
                 break;
             case "connection.sni":
                 // A server name is a DNS name: case never distinguishes two, so a DENY cannot be dodged by case.

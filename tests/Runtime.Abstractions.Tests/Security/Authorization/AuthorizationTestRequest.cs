@@ -31,6 +31,9 @@ internal sealed record AuthorizationTestRequest
 
     public (string Name, string Value)[] Headers { get; init; } = [];
 
+    /// <summary>A TCP connection rather than an HTTP request.</summary>
+    public bool Tcp { get; init; }
+
     public AuthorizationRequest ToRequest()
     {
         var headers = Headers.ToLookup(h => h.Name, h => (string?)h.Value, StringComparer.OrdinalIgnoreCase);
@@ -49,6 +52,7 @@ internal sealed record AuthorizationTestRequest
             Peer = Peer is null ? null : PeerOf(Peer),
             Jwt = Jwt is null ? null : JwtOf(Jwt),
             Sni = Sni,
+            Tcp = Tcp,
         };
     }
 
