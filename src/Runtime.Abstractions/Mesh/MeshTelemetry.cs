@@ -70,13 +70,12 @@ public sealed class MeshTelemetry
 
     /// <summary>
     /// The OTLP collector spans go to for a Telemetry <c>tracing</c> entry naming <paramref name="providers"/> (none:
-    /// <c>defaultProviders.tracing</c>, else the first <c>opentelemetry</c> provider); null when there is none.
+    /// <c>defaultProviders.tracing</c>); null when none of them is an <c>opentelemetry</c> provider.
     /// </summary>
     public OtlpTarget? TraceTargetFor(IReadOnlyList<ProviderRef>? providers)
     {
         var named = providers is { Count: > 0 } ? providers.Select(p => Provider(p.Name))
-            : Spec.DefaultProviders?.Tracing is { Count: > 0 } defaults ? defaults.Select(Provider)
-            : Spec.ExtensionProviders ?? [];
+            : (Spec.DefaultProviders?.Tracing ?? []).Select(Provider);
         return named.Select(p => p?.Opentelemetry).Where(o => o is { Service.Length: > 0, Port: > 0 })
             .Select(o => OtlpTarget.Of(o!)).FirstOrDefault();
     }
