@@ -105,5 +105,6 @@ internal static class AccessLogLine
         }
     }
 
-    private static string StartTime(AccessLogEntry entry) => entry.StartTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    /// <summary>The entry's start time as every format prints it: UTC, milliseconds.</summary>
+    internal static string StartTime(AccessLogEntry entry) => entry.StartTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }

@@ -99,7 +99,7 @@ internal static class AccessLogTemplateLine
 
     private static string? Value(AccessLogEntry entry, AccessLogField field) => field switch
     {
-        AccessLogField.StartTime => entry.StartTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+        AccessLogField.StartTime => AccessLogLine.StartTime(entry),
         AccessLogField.Method => entry.Method,
         AccessLogField.Path => entry.Path,
         AccessLogField.Protocol => entry.Protocol,
