@@ -29,9 +29,9 @@ internal static class EnvelopeReader
         }
 
         // Mesh config (issue 6): an IstioOperator's meshConfig or the istio ConfigMap becomes the MeshConfig resource.
-        if (MeshConfigReading.TryRead(node, apiVersion, kindName, issues, out var meshConfig))
+        if (MeshConfigReading.TryRead(node, apiVersion, kindName, issues, out var meshConfig, out var specPath))
         {
-            return envelope with { Resource = meshConfig };
+            return envelope with { Resource = meshConfig, SpecPath = specPath };
         }
 
         if (!MeshKinds.TryGet(apiVersion, kindName, out var kind))

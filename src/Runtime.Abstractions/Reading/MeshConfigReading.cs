@@ -25,9 +25,10 @@ public static class MeshConfigReading
     /// The mesh-config resource of an IstioOperator or <c>istio</c> ConfigMap, with warnings for what is not applied;
     /// false when <paramref name="node"/> is neither (it is then read like any other object).
     /// </summary>
-    internal static bool TryRead(JsonObject node, string apiVersion, string kindName, IssueSink issues, out MeshResource? resource)
+    internal static bool TryRead(JsonObject node, string apiVersion, string kindName, IssueSink issues, out MeshResource? resource, out string specPath)
     {
         resource = null;
+        specPath = "spec";
         JsonNode? mesh;
         if (apiVersion == OperatorApiVersion && kindName == "IstioOperator")
         {
@@ -48,6 +49,7 @@ public static class MeshConfigReading
             }
 
             mesh = mesh.DeepClone();
+            specPath = "spec.meshConfig";
             return Build(node, mesh, "spec.meshConfig", issues, out resource);
         }
 
@@ -101,6 +103,7 @@ public static class MeshConfigReading
             return true;
         }
 
+        specPath = "data.mesh";
         return Build(node, mesh, "data.mesh", issues, out resource);
     }
 

@@ -117,7 +117,8 @@ internal sealed class MeshConfigValidator : SpecValidator<MeshConfigSpec>
             if (property.PropertyType == typeof(JsonElement?) && property.GetValue(value) is not null && !(value is ExtensionProvider && property.Name == nameof(ExtensionProvider.Prometheus)))
             {
                 var name = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
-                issues.Warning($"{path}.{name}", $"MeshConfig field '{path}.{name}' is accepted but not applied by this mesh", "remove it, or expect no effect");
+                var field = $"{path}.{name}"["spec.".Length..];
+                issues.Warning($"{path}.{name}", $"MeshConfig field '{field}' is accepted but not applied by this mesh", "remove it, or expect no effect");
             }
         }
 

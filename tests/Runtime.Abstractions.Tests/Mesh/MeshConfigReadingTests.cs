@@ -69,10 +69,12 @@ public sealed class MeshConfigReadingTests
         var warnings = result.Issues.Where(i => i.Severity == IssueSeverity.Warning).Select(i => i.Path).ToList();
         Assert.Contains("spec.profile", warnings);
         Assert.Contains("spec.components", warnings);
-        Assert.Contains("spec.outboundTrafficPolicy", warnings);
+        Assert.Contains("spec.meshConfig.outboundTrafficPolicy", warnings);
         Assert.Equal(3, warnings.Count);
+        // Each issue points at its line in the document.
+        Assert.Equal(11, Assert.Single(result.Issues, i => i.Path == "spec.meshConfig.outboundTrafficPolicy").Line);
         Assert.Equal("IstioOperator", Assert.Single(result.Issues, i => i.Path == "spec.profile").Kind);
-        Assert.Equal("MeshConfig", Assert.Single(result.Issues, i => i.Path == "spec.outboundTrafficPolicy").Kind);
+        Assert.Equal("MeshConfig", Assert.Single(result.Issues, i => i.Path == "spec.meshConfig.outboundTrafficPolicy").Kind);
     }
 
     [Fact]
@@ -103,7 +105,7 @@ public sealed class MeshConfigReadingTests
         Assert.Equal("istio-system/istio", telemetry.Source);
         Assert.Equal(10, telemetry.Sampling);
         Assert.Equal(new OtlpTarget(new Uri("http://otel.observability.svc.cluster.local:4318/v1/traces"), Grpc: false), telemetry.TraceTargetFor(null));
-        Assert.Equal(new[] { "data.meshNetworks", "spec.defaultConfig.holdApplicationUntilProxyStarts" }, result.Issues.Select(i => i.Path).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "data.mesh.defaultConfig.holdApplicationUntilProxyStarts", "data.meshNetworks" }, result.Issues.Select(i => i.Path).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -121,13 +123,13 @@ public sealed class MeshConfigReadingTests
     }
 
     [Theory]
-    [InlineData("accessLogFiles: /dev/stdout", "spec.accessLogFiles", "did you mean 'accessLogFile'?")]
-    [InlineData("accessLogFormat: \"%START_TIME% %UPSTREAM_TRANSPORT_FAILURE_REASON%\"", "spec.accessLogFormat", "operator '%UPSTREAM_TRANSPORT_FAILURE_REASON%' is not supported")]
-    [InlineData("accessLogFormat: \"%REQ(X-CUSTOM)%\"", "spec.accessLogFormat", "operator '%REQ(X-CUSTOM)%' is not supported")]
-    [InlineData("accessLogEncoding: XML", "spec.accessLogEncoding", "XML")]
-    [InlineData("defaultConfig: {tracing: {sampling: 150}}", "spec.defaultConfig.tracing.sampling", "outside 0..100")]
-    [InlineData("extensionProviders: [{name: otel, opentelemetry: {service: collector}}]", "spec.extensionProviders[0].opentelemetry.port", "port is required")]
-    [InlineData("defaultProviders: {tracing: [zipkin]}", "spec.defaultProviders.tracing[0]", "'zipkin' is not an extension provider")]
+    [InlineData("accessLogFiles: /dev/stdout", "spec.meshConfig.accessLogFiles", "did you mean 'accessLogFile'?")]
+    [InlineData("accessLogFormat: \"%START_TIME% %UPSTREAM_TRANSPORT_FAILURE_REASON%\"", "spec.meshConfig.accessLogFormat", "operator '%UPSTREAM_TRANSPORT_FAILURE_REASON%' is not supported")]
+    [InlineData("accessLogFormat: \"%REQ(X-CUSTOM)%\"", "spec.meshConfig.accessLogFormat", "operator '%REQ(X-CUSTOM)%' is not supported")]
+    [InlineData("accessLogEncoding: XML", "spec.meshConfig.accessLogEncoding", "XML")]
+    [InlineData("defaultConfig: {tracing: {sampling: 150}}", "spec.meshConfig.defaultConfig.tracing.sampling", "outside 0..100")]
+    [InlineData("extensionProviders: [{name: otel, opentelemetry: {service: collector}}]", "spec.meshConfig.extensionProviders[0].opentelemetry.port", "port is required")]
+    [InlineData("defaultProviders: {tracing: [zipkin]}", "spec.meshConfig.defaultProviders.tracing[0]", "'zipkin' is not an extension provider")]
     public void Read_BadMeshConfig_ErrorNamesTheField(string field, string path, string message)
     {
         var result = ManifestReader.Read($$"""
