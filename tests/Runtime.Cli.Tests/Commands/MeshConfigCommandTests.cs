@@ -60,5 +60,9 @@ public sealed class MeshConfigCommandTests
         Assert.False(stored.TracingEnabled);
         Assert.Null(stored.DefaultAccessLog);
         Assert.Null(stored.Sampling);
+
+        var table = await plane.RunAsync("get", "meshconfig", "-n", "istio-system");
+        Assert.Equal(0, table.ExitCode);
+        Assert.Matches(@"^istio\s", table.OutputLines[1]);
     }
 }
