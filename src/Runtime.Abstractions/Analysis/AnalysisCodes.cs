@@ -2,7 +2,7 @@ namespace Runtime.Abstractions.Analysis;
 
 /// <summary>
 /// The stable codes of <c>meshctl analyze</c>. <c>MSH</c> + two digits for the area + two for the check:
-/// 00 input, 01 hosts, 02 subsets, 03 routes, 04 gateways, 05 resilience. A code keeps its meaning and level
+/// 00 input, 01 hosts, 02 subsets, 03 routes, 04 gateways, 05 resilience, 06 telemetry. A code keeps its meaning and level
 /// forever; docs/analyze.md lists them.
 /// </summary>
 public static class AnalysisCodes
@@ -40,6 +40,9 @@ public static class AnalysisCodes
     /// <summary>attempts × perTryTimeout is longer than the route timeout, so the last attempts never run.</summary>
     public const string RetriesExceedTimeout = "MSH0501";
 
+    /// <summary>A Telemetry names a provider that is neither built in nor one of mesh config's extensionProviders.</summary>
+    public const string TelemetryProviderNotFound = "MSH0601";
+
     /// <summary>Every code with its level and a short title, in code order.</summary>
     public static IReadOnlyList<(string Code, FindingLevel Level, string Title)> All { get; } =
     [
@@ -54,6 +57,7 @@ public static class AnalysisCodes
         (GatewayNotFound, FindingLevel.Error, "Gateway not found"),
         (HostNotInGateway, FindingLevel.Warning, "host not served by the Gateway"),
         (RetriesExceedTimeout, FindingLevel.Warning, "retries exceed the route timeout"),
+        (TelemetryProviderNotFound, FindingLevel.Warning, "Telemetry provider not defined in mesh config"),
     ];
 
     /// <summary>The level a code is always reported at.</summary>

@@ -1,6 +1,8 @@
 using Runtime.Abstractions.Discovery;
+using Runtime.Abstractions.Mesh;
 using Runtime.Abstractions.Networking;
 using Runtime.Abstractions.Resources;
+using Runtime.Abstractions.Telemetry;
 
 namespace Runtime.Abstractions.Analysis;
 
@@ -14,7 +16,17 @@ internal sealed class AnalysisContext
         Gateways = Bind<GatewaySpec>(resources, MeshKinds.Gateway);
         ServiceEntries = Bind<ServiceEntrySpec>(resources, MeshKinds.ServiceEntry);
         Registry = new HostRegistry(services, ServiceEntries, registryComplete);
+        Telemetries = Bind<TelemetrySpec>(resources, MeshKinds.Telemetry); // issue 6: provider names
+        MeshConfigs = Bind<MeshConfigSpec>(resources, MeshKinds.MeshConfig);
+        IsComplete = registryComplete;
     }
+
+    public IReadOnlyList<AnalyzedResource<TelemetrySpec>> Telemetries { get; }
+
+    public IReadOnlyList<AnalyzedResource<MeshConfigSpec>> MeshConfigs { get; }
+
+    /// <summary>True online: the resources are everything the control plane stores.</summary>
+    public bool IsComplete { get; }
 
     public IReadOnlyList<AnalyzedResource<VirtualServiceSpec>> VirtualServices { get; }
 

@@ -18,6 +18,7 @@ public static class ConfigAnalyzer
         new HostConflictCheck(),
         new GatewayCheck(),
         new RetryBudgetCheck(),
+        new TelemetryProviderCheck(),
     ];
 
     /// <summary>Runs every check.</summary>

@@ -28,6 +28,12 @@ internal static class EnvelopeReader
             return envelope;
         }
 
+        // Mesh config (issue 6): an IstioOperator's meshConfig or the istio ConfigMap becomes the MeshConfig resource.
+        if (MeshConfigReading.TryRead(node, apiVersion, kindName, issues, out var meshConfig, out var specPath))
+        {
+            return envelope with { Resource = meshConfig, SpecPath = specPath };
+        }
+
         if (!MeshKinds.TryGet(apiVersion, kindName, out var kind))
         {
             Classify(apiVersion, kindName, name, issues);

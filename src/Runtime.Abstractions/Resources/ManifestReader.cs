@@ -36,7 +36,7 @@ public static class ManifestReader
                 if (envelope.Resource is MeshResource resource)
                 {
                     resources.Add(resource);
-                    sink.AddRange(ResourceValidator.Validate(resource));
+                    sink.AddRange(ResourceValidator.Validate(resource).Select(issue => InDocument(issue, envelope.SpecPath)));
                 }
 
                 issues.AddRange(sink.Issues.Select(issue => Locate(issue, item, envelope)));
@@ -49,6 +49,12 @@ public static class ManifestReader
     /// <summary>Validates an already-built resource (for example one received over gRPC) like <see cref="Read"/> does.</summary>
     /// <param name="resource">The resource to check.</param>
     public static IReadOnlyList<ValidationIssue> Validate(MeshResource resource) => ResourceValidator.Validate(resource);
+
+    /// <summary>Mesh config (issue 6): a spec issue's path as written in the document, e.g. <c>spec.meshConfig.x</c>.</summary>
+    private static ValidationIssue InDocument(ValidationIssue issue, string specPath) =>
+        specPath == "spec" || !(issue.Path == "spec" || issue.Path.StartsWith("spec.", StringComparison.Ordinal) || issue.Path.StartsWith("spec[", StringComparison.Ordinal))
+            ? issue
+            : issue with { Path = specPath + issue.Path["spec".Length..] };
 
     private static ValidationIssue Locate(ValidationIssue issue, ManifestItem item, Envelope envelope) => issue with
     {

@@ -1,3 +1,4 @@
+using Runtime.Abstractions.Mesh;
 using Runtime.Abstractions.Networking;
 using Runtime.Abstractions.Security;
 using Runtime.Abstractions.Telemetry;
@@ -40,9 +41,19 @@ public static class MeshKinds
         Plural = "telemetries", ShortNames = [], SpecType = typeof(TelemetrySpec), Validator = new TelemetryValidator(),
     };
 
+    /// <summary>
+    /// Istio's MeshConfig (issue 6), read from an IstioOperator's <c>meshConfig</c> or the <c>istio</c> ConfigMap;
+    /// one per mesh, stored as <c>istio-system/istio</c>. Named after its proto package, <c>istio.mesh.v1alpha1</c>.
+    /// </summary>
+    public static MeshKind MeshConfig { get; } = new()
+    {
+        Group = "mesh.istio.io", Kind = "MeshConfig", Versions = ["v1alpha1"], PreferredVersion = "v1alpha1",
+        Plural = "meshconfigs", ShortNames = [], SpecType = typeof(MeshConfigSpec), Validator = new MeshConfigValidator(),
+    };
+
     /// <summary>Every kind, networking first.</summary>
     public static IReadOnlyList<MeshKind> All { get; } =
-        [VirtualService, DestinationRule, Gateway, ServiceEntry, PeerAuthentication, AuthorizationPolicy, RequestAuthentication, Telemetry];
+        [VirtualService, DestinationRule, Gateway, ServiceEntry, PeerAuthentication, AuthorizationPolicy, RequestAuthentication, Telemetry, MeshConfig];
 
     /// <summary>
     /// Resolves the names kubectl users type: <c>VirtualService</c>, <c>virtualservice</c>, <c>virtualservices</c>,

@@ -1,3 +1,4 @@
+using Runtime.Abstractions.Mesh;
 using Runtime.Abstractions.Resources;
 using Runtime.Abstractions.Security;
 
@@ -12,12 +13,16 @@ namespace Runtime.Abstractions.Telemetry;
 /// </summary>
 public sealed class AccessLogPolicy
 {
-    private AccessLogPolicy(bool enabled, AccessLogCondition? condition, string source)
+    private AccessLogPolicy(bool enabled, AccessLogCondition? condition, string source, AccessLogOutput? output = null)
     {
         Enabled = enabled;
         Condition = condition;
         Source = source;
+        Output = output;
     }
+
+    /// <summary>Where and how lines go, from mesh config (issue 6); null for the sidecar's own <c>--access-log-*</c> settings.</summary>
+    public AccessLogOutput? Output { get; }
 
     /// <summary>Whether requests are logged at all.</summary>
     public bool Enabled { get; }
@@ -42,11 +47,20 @@ public sealed class AccessLogPolicy
     public static AccessLogPolicy Resolve(IEnumerable<MeshResource> resources, string @namespace, IReadOnlyDictionary<string, string> labels, bool client)
     {
         // The precedence is shared with tracing (TelemetryLevels); this side's first accessLogging entry takes part.
-        if (TelemetryLevels.Resolve(resources, @namespace, labels, spec => spec.AccessLogging?.FirstOrDefault(entry => TelemetryLevels.AppliesTo(entry.Match, client))) is not { } chosen)
+        // Mesh config (issue 6) is the level below every Telemetry: its accessLogFile applies only when no Telemetry decides.
+        var all = resources as IReadOnlyCollection<MeshResource> ?? [.. resources];
+        var mesh = MeshTelemetry.From(all);
+        if (TelemetryLevels.Resolve(all, @namespace, labels, spec => spec.AccessLogging?.FirstOrDefault(entry => TelemetryLevels.AppliesTo(entry.Match, client))) is not { } chosen)
         {
-            return Off;
+            return mesh.DefaultAccessLog is { } meshLog ? new AccessLogPolicy(true, null, mesh.Source!, Mesh(meshLog)) : Off;
         }
 
-        return new AccessLogPolicy(chosen.Entry.Disabled != true, AccessLogCondition.Parse(chosen.Entry.Filter?.Expression), $"{chosen.Resource.Metadata.Namespace}/{chosen.Resource.Metadata.Name}");
+        // As in Istio, a Telemetry naming only providers that are not file logs writes nothing.
+        var output = mesh.AccessLogFor(chosen.Entry.Providers);
+        return new AccessLogPolicy(chosen.Entry.Disabled != true && output is not null, AccessLogCondition.Parse(chosen.Entry.Filter?.Expression), $"{chosen.Resource.Metadata.Namespace}/{chosen.Resource.Metadata.Name}", Mesh(output));
     }
+
+    /// <summary>Stdout with no encoding or format set: the sidecar's own settings decide.</summary>
+    private static AccessLogOutput? Mesh(AccessLogOutput? output) =>
+        output is { IsStdout: true, Template: null, Labels: null, Encoding: null } ? null : output;
 }

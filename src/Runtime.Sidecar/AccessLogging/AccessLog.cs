@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
 using Runtime.Abstractions.Discovery;
+using Runtime.Abstractions.Mesh;
 using Runtime.Abstractions.Telemetry;
 using Runtime.Sidecar.Configuration;
 
@@ -11,9 +13,12 @@ namespace Runtime.Sidecar.AccessLogging;
 /// (<see cref="AccessLogPolicy"/>, resolved once per snapshot and side), whether the request is logged, and hands
 /// the entry to the <see cref="AccessLogWriter"/>. Called by the request metrics with the values they computed.
 /// </summary>
-internal sealed class AccessLog(ProxyConfig config, AccessLogWriter writer, string? appAddress)
+internal sealed class AccessLog(ProxyConfig config, AccessLogWriter writer, string? appAddress) : IAsyncDisposable
 {
     private readonly ConditionalWeakTable<ProxySnapshot, Policies> _resolved = [];
+
+    // Mesh config (issue 6): files named by accessLogFile or an envoyFileAccessLog provider, opened on first use and kept.
+    private readonly ConcurrentDictionary<string, Lazy<AccessLogWriter>> _files = new(StringComparer.Ordinal);
 
     /// <summary>The writer, for its drop counter.</summary>
     public AccessLogWriter Writer => writer;
@@ -26,11 +31,28 @@ internal sealed class AccessLog(ProxyConfig config, AccessLogWriter writer, stri
             return false;
         }
 
+        return PolicyFor(snapshot, outbound).ShouldLog(responseCode);
+    }
+
+    /// <summary>Flushes and closes the files mesh config opened.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var file in _files.Values.Where(f => f.IsValueCreated))
+        {
+            await file.Value.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private AccessLogPolicy PolicyFor(ProxySnapshot snapshot, bool outbound)
+    {
         var policies = _resolved.GetValue(snapshot, s => new Policies(
             AccessLogPolicy.Resolve(s.Resources, config.Identity.Namespace, config.Identity.Labels, client: true),
             AccessLogPolicy.Resolve(s.Resources, config.Identity.Namespace, config.Identity.Labels, client: false)));
-        return (outbound ? policies.Client : policies.Server).ShouldLog(responseCode);
+        return outbound ? policies.Client : policies.Server;
     }
+
+    private AccessLogWriter WriterFor(AccessLogOutput? output) => output is null || output.IsStdout ? writer
+        : _files.GetOrAdd(output.Path, path => new(() => AccessLogWriter.Open(path, AccessLogFormat.Text))).Value;
 
     /// <summary>
     /// Queues the entry for a completed request (after <see cref="ShouldLog"/> said yes); an inbound request's upstream
@@ -41,8 +63,10 @@ internal sealed class AccessLog(ProxyConfig config, AccessLogWriter writer, stri
     {
         var request = context.Request;
         var headers = request.Headers;
-        writer.Enqueue(new AccessLogEntry
+        var output = config.Current?.Snapshot is { } snapshot ? PolicyFor(snapshot, outbound).Output : null;
+        WriterFor(output).Enqueue(new AccessLogEntry
         {
+            Output = output,
             StartTime = DateTime.UtcNow - elapsed,
             Outbound = outbound,
             Method = request.Method,

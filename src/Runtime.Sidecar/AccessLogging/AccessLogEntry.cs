@@ -1,3 +1,5 @@
+using Runtime.Abstractions.Mesh;
+
 namespace Runtime.Sidecar.AccessLogging;
 
 /// <summary>One request as the access log records it: captured on the request path, formatted by the writer.</summary>
@@ -53,4 +55,7 @@ internal sealed record AccessLogEntry
 
     /// <summary>The callee: its SPIFFE principal when known, else <c>workload.namespace</c>, else null.</summary>
     public string? DestinationIdentity { get; init; }
+
+    /// <summary>The mesh config's encoding and format for this line (issue 6); null for the writer's own format.</summary>
+    public AccessLogOutput? Output { get; init; }
 }

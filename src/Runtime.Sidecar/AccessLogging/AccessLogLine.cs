@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Runtime.Abstractions.Mesh;
 
 namespace Runtime.Sidecar.AccessLogging;
 
@@ -18,6 +19,18 @@ internal static class AccessLogLine
     /// <summary>Appends the line for <paramref name="entry"/> in <paramref name="format"/> to <paramref name="output"/>.</summary>
     public static void Append(StringBuilder output, AccessLogEntry entry, AccessLogFormat format)
     {
+        // Mesh config (issue 6): a format string or JSON labels, or only an encoding over the default line.
+        if (entry.Output is { } mesh && AccessLogTemplateLine.TryAppend(output, entry, mesh))
+        {
+            return;
+        }
+
+        format = entry.Output?.Encoding switch
+        {
+            AccessLogEncoding.Json => AccessLogFormat.Json,
+            AccessLogEncoding.Text => AccessLogFormat.Text,
+            _ => format,
+        };
         if (format == AccessLogFormat.Json)
         {
             AppendJson(output, entry);
@@ -92,5 +105,6 @@ internal static class AccessLogLine
         }
     }
 
-    private static string StartTime(AccessLogEntry entry) => entry.StartTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    /// <summary>The entry's start time as every format prints it: UTC, milliseconds.</summary>
+    internal static string StartTime(AccessLogEntry entry) => entry.StartTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }

@@ -38,9 +38,9 @@ internal sealed partial class SidecarTracer(ProxyConfig config, SpanExport expor
         var policy = PolicyFor(outbound);
         var sampled = incoming.Sampled ?? policy.Sample();
         Activity? span = null;
-        if (sampled && policy.ReportSpans && export.Enabled)
+        if (sampled && policy.ReportSpans && export.SourceFor(policy.Target) is { } source)
         {
-            span = StartSpan(incoming, outbound);
+            span = StartSpan(source, incoming, outbound);
         }
 
         var trace = span?.TraceId ?? (incoming.HasTrace ? incoming.TraceId : ActivityTraceId.CreateRandom());
@@ -80,14 +80,14 @@ internal sealed partial class SidecarTracer(ProxyConfig config, SpanExport expor
         End(context, span, outbound, threw: false);
     }
 
-    private Activity? StartSpan(in TraceParent incoming, bool outbound)
+    private static Activity? StartSpan(ActivitySource source, in TraceParent incoming, bool outbound)
     {
         var parent = incoming.HasTrace ? new ActivityContext(incoming.TraceId, incoming.SpanId, ActivityTraceFlags.Recorded, incoming.TraceState, isRemote: true) : default;
         // The span must not become the ambient Activity.Current of the request, nor take an ambient one as parent:
         // its parent is only what the request's headers said.
         var previous = Activity.Current;
         Activity.Current = null;
-        var span = export.Source.CreateActivity(outbound ? "egress" : "ingress", outbound ? ActivityKind.Client : ActivityKind.Server, parent);
+        var span = source.CreateActivity(outbound ? "egress" : "ingress", outbound ? ActivityKind.Client : ActivityKind.Server, parent);
         span?.Start();
         Activity.Current = previous;
         return span;

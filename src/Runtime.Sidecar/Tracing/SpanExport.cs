@@ -1,8 +1,10 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Runtime.Abstractions.Mesh;
 using Runtime.Sidecar.Hosting;
 using Runtime.Sidecar.Routing;
 
@@ -11,44 +13,73 @@ namespace Runtime.Sidecar.Tracing;
 /// <summary>
 /// Where finished spans go: an OpenTelemetry SDK tracer provider with the OTLP exporter behind a batch processor
 /// (export runs on the SDK's own thread, never on a request), listening to this sidecar's own
-/// <see cref="ActivitySource"/>. Without <c>--tracing-endpoint</c> there is no provider and no span is created.
+/// <see cref="ActivitySource"/>. The collector is <c>--tracing-endpoint</c>, else the mesh config's <c>opentelemetry</c>
+/// provider (issue 6); with neither there is no provider and no span is created.
 /// </summary>
 internal sealed class SpanExport : IDisposable
 {
     private static int s_instances;
     private readonly TracerProvider? _provider;
+    private readonly SidecarOptions _options;
+    private readonly SidecarIdentity _identity;
+    private readonly ConcurrentDictionary<OtlpTarget, Lazy<(ActivitySource Source, TracerProvider Provider)>> _meshTargets = new();
 
     public SpanExport(SidecarOptions options, SidecarIdentity identity)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(identity);
-        // Activity listeners are process-wide and several sidecars may share one process (in-process hosts, tests):
-        // each sidecar gets a source name of its own so it exports only its own spans.
-        Source = new ActivitySource($"Runtime.Sidecar.Tracing.{Interlocked.Increment(ref s_instances)}");
+        _options = options;
+        _identity = identity;
+        Source = NewSource();
         if (options.TracingEndpoint is not { } endpoint)
         {
             return;
         }
 
-        _provider = Sdk.CreateTracerProviderBuilder()
-            .AddSource(Source.Name)
-            // The sidecar decides sampling itself (TracingPolicy, parent-based) and creates activities only for sampled requests.
-            .SetSampler(new AlwaysOnSampler())
-            .ConfigureResource(resource => resource.AddService($"{identity.Service}.{identity.Namespace}", serviceInstanceId: options.Instance))
-            .AddOtlpExporter(otlp =>
-            {
-                otlp.Endpoint = EndpointFor(endpoint, options.TracingProtocol);
-                otlp.Protocol = options.TracingProtocol == TracingProtocol.Grpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
-                otlp.ExportProcessorType = ExportProcessorType.Batch;
-            })
-            .Build();
+        _provider = Build(Source, EndpointFor(endpoint, options.TracingProtocol), options.TracingProtocol == TracingProtocol.Grpc);
     }
 
-    /// <summary>The source this sidecar's spans are created from.</summary>
+    /// <summary>The source this sidecar's spans are created from when <c>--tracing-endpoint</c> is set.</summary>
     public ActivitySource Source { get; }
 
-    /// <summary>Whether spans are exported at all (an endpoint was configured).</summary>
+    /// <summary>Whether <c>--tracing-endpoint</c> was configured.</summary>
     public bool Enabled => _provider is not null;
+
+    /// <summary>
+    /// The source spans are created from: the <c>--tracing-endpoint</c> one when the flag is set (it overrides mesh
+    /// config), else one exporting to <paramref name="meshTarget"/> (built on first use and kept), else null: no spans.
+    /// </summary>
+    public ActivitySource? SourceFor(OtlpTarget? meshTarget)
+    {
+        if (_provider is not null)
+        {
+            return Source;
+        }
+
+        return meshTarget is null ? null
+            : _meshTargets.GetOrAdd(meshTarget, target => new(() =>
+            {
+                var source = NewSource();
+                return (source, Build(source, target.Endpoint, target.Grpc));
+            })).Value.Source;
+    }
+
+    // Activity listeners are process-wide and several sidecars may share one process (in-process hosts, tests):
+    // each source gets a name of its own so a provider exports only its own spans.
+    private static ActivitySource NewSource() => new($"Runtime.Sidecar.Tracing.{Interlocked.Increment(ref s_instances)}");
+
+    private TracerProvider Build(ActivitySource source, Uri endpoint, bool grpc) => Sdk.CreateTracerProviderBuilder()
+        .AddSource(source.Name)
+        // The sidecar decides sampling itself (TracingPolicy, parent-based) and creates activities only for sampled requests.
+        .SetSampler(new AlwaysOnSampler())
+        .ConfigureResource(resource => resource.AddService($"{_identity.Service}.{_identity.Namespace}", serviceInstanceId: _options.Instance))
+        .AddOtlpExporter(otlp =>
+        {
+            otlp.Endpoint = endpoint;
+            otlp.Protocol = grpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
+            otlp.ExportProcessorType = ExportProcessorType.Batch;
+        })
+        .Build();
 
     /// <summary>
     /// The OTLP endpoint for <paramref name="url"/>: with OTLP/HTTP a URL without a path gets <c>/v1/traces</c>
@@ -65,5 +96,10 @@ internal sealed class SpanExport : IDisposable
     {
         _provider?.Dispose();
         Source.Dispose();
+        foreach (var target in _meshTargets.Values.Where(t => t.IsValueCreated))
+        {
+            target.Value.Provider.Dispose();
+            target.Value.Source.Dispose();
+        }
     }
 }

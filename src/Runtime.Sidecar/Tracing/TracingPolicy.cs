@@ -1,3 +1,4 @@
+using Runtime.Abstractions.Mesh;
 using Runtime.Abstractions.Resources;
 using Runtime.Abstractions.Telemetry;
 
@@ -12,7 +13,8 @@ namespace Runtime.Sidecar.Tracing;
 /// <param name="ReportSpans">False when <c>disableSpanReporting</c> is set: decisions still propagate, nothing is exported.</param>
 /// <param name="LiteralTags"><c>customTags</c> with a literal or environment value (resolved once per config).</param>
 /// <param name="HeaderTags"><c>customTags</c> read from a request header.</param>
-internal sealed record TracingPolicy(double SamplingPercentage, bool ReportSpans, IReadOnlyList<SpanTag> LiteralTags, IReadOnlyList<HeaderTag> HeaderTags)
+/// <param name="Target">The mesh config's OTLP collector for this side (issue 6); <c>--tracing-endpoint</c> overrides it.</param>
+internal sealed record TracingPolicy(double SamplingPercentage, bool ReportSpans, IReadOnlyList<SpanTag> LiteralTags, IReadOnlyList<HeaderTag> HeaderTags, OtlpTarget? Target = null)
 {
     /// <summary>Istio's default <c>randomSamplingPercentage</c>.</summary>
     public const double DefaultSamplingPercentage = 1.0;
@@ -27,9 +29,13 @@ internal sealed record TracingPolicy(double SamplingPercentage, bool ReportSpans
     public static TracingPolicy Resolve(IEnumerable<MeshResource> resources, string @namespace, IReadOnlyDictionary<string, string> labels, bool client, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        if (TelemetryLevels.Resolve(resources, @namespace, labels, spec => spec.Tracing?.FirstOrDefault(entry => TelemetryLevels.AppliesTo(entry.Match, client))) is not { } chosen)
+        // Mesh config (issue 6) is the level below every Telemetry: enableTracing, defaultConfig.tracing.sampling, providers.
+        var all = resources as IReadOnlyCollection<MeshResource> ?? [.. resources];
+        var mesh = MeshTelemetry.From(all);
+        if (TelemetryLevels.Resolve(all, @namespace, labels, spec => spec.Tracing?.FirstOrDefault(entry => TelemetryLevels.AppliesTo(entry.Match, client))) is not { } chosen)
         {
-            return Default;
+            return mesh.Source is null ? Default
+                : new TracingPolicy(Math.Clamp(mesh.Sampling ?? DefaultSamplingPercentage, 0, 100), mesh.TracingEnabled, [], [], mesh.TraceTargetFor(null));
         }
 
         var entry = chosen.Entry;
@@ -51,6 +57,6 @@ internal sealed record TracingPolicy(double SamplingPercentage, bool ReportSpans
             }
         }
 
-        return new TracingPolicy(Math.Clamp(entry.RandomSamplingPercentage ?? DefaultSamplingPercentage, 0, 100), entry.DisableSpanReporting != true, literals, headers);
+        return new TracingPolicy(Math.Clamp(entry.RandomSamplingPercentage ?? mesh.Sampling ?? DefaultSamplingPercentage, 0, 100), entry.DisableSpanReporting != true, literals, headers, mesh.TraceTargetFor(entry.Providers));
     }
 }

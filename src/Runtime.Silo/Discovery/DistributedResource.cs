@@ -17,6 +17,7 @@ internal sealed record DistributedResource
         MeshKinds.VirtualService.Kind, MeshKinds.DestinationRule.Kind, MeshKinds.ServiceEntry.Kind,
         MeshKinds.AuthorizationPolicy.Kind, MeshKinds.RequestAuthentication.Kind, MeshKinds.PeerAuthentication.Kind,
         MeshKinds.Telemetry.Kind, // access logs (issue 6)
+        MeshKinds.MeshConfig.Kind, // mesh config telemetry defaults (issue 6)
     };
 
     public required MeshResource Resource { get; init; }
@@ -79,6 +80,12 @@ internal sealed record DistributedResource
         if (resource.Kind == MeshKinds.Telemetry.Kind)
         {
             return new DistributedResource { Resource = resource, Export = PolicyScope(resource.Metadata.Namespace) };
+        }
+
+        // Mesh config (issue 6): one per mesh, every proxy receives it.
+        if (resource.Kind == MeshKinds.MeshConfig.Kind)
+        {
+            return new DistributedResource { Resource = resource, Export = ExportScope.Everywhere };
         }
 
         return null;

@@ -54,8 +54,10 @@ public class MeshKindsTests
     [Fact]
     public void All_EveryKind_PrefersV1AndHasPlural()
     {
-        Assert.Equal(8, MeshKinds.All.Count);
-        Assert.All(MeshKinds.All, k => Assert.Equal("v1", k.PreferredVersion));
+        Assert.Equal(9, MeshKinds.All.Count);
+        // MeshConfig keeps its only version, the one of Istio's proto package (istio.mesh.v1alpha1).
+        Assert.All(MeshKinds.All.Where(k => k != MeshKinds.MeshConfig), k => Assert.Equal("v1", k.PreferredVersion));
+        Assert.Equal("mesh.istio.io/v1alpha1", MeshKinds.MeshConfig.PreferredApiVersion);
         Assert.Equal("telemetries", MeshKinds.Telemetry.Plural);
         Assert.Empty(MeshKinds.Telemetry.ShortNames);
     }
