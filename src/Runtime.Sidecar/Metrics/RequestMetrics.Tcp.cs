@@ -28,7 +28,7 @@ internal sealed partial class RequestMetrics
         ArgumentNullException.ThrowIfNull(authority);
         var note = state is null || cluster is null ? null : Upstream(state, cluster, endpoint);
         var key = new RequestSeriesKey(true, LocalWithPrincipal(), note?.Labels ?? PeerLabels.Unknown, 0, ResponseFlags.Of(flags), false, -1, SecurityPolicy.Unknown);
-        return new TcpConnectionTally(TcpSeriesFor(key), _accessLog, new TcpLogFields(true, key.ResponseFlags, authority, note?.Host, Identity(key.Source), Identity(key.Destination)));
+        return new TcpConnectionTally(TcpSeriesFor(key), _accessLog, new TcpLogFields(true, key.ResponseFlags, authority, note?.Host, Identity(key.Source), Identity(key.Destination)), Flagged(key));
     }
 
     /// <summary>
@@ -41,8 +41,12 @@ internal sealed partial class RequestMetrics
         var key = new RequestSeriesKey(
             false, tls is null ? PeerLabels.Unknown : PeerOf(tls.Peer, headers), tls is null ? _local : LocalWithPrincipal(), 0, ResponseFlags.Of(flags), false, -1,
             tls is null ? SecurityPolicy.None : SecurityPolicy.MutualTls);
-        return new TcpConnectionTally(TcpSeriesFor(key), _accessLog, new TcpLogFields(false, key.ResponseFlags, authority, appAddress, Identity(key.Source), Identity(key.Destination)));
+        return new TcpConnectionTally(TcpSeriesFor(key), _accessLog, new TcpLogFields(false, key.ResponseFlags, authority, appAddress, Identity(key.Source), Identity(key.Destination)), Flagged(key));
     }
+
+    /// <summary>The series of <paramref name="key"/>'s connection with other response flags.</summary>
+    private Func<string, TcpSeries> Flagged(RequestSeriesKey key) => flags =>
+        TcpSeriesFor(new RequestSeriesKey(key.Outbound, key.Source, key.Destination, key.ResponseCode, ResponseFlags.Of(flags), key.Grpc, key.GrpcStatus, key.Security));
 
     private TcpSeries TcpSeriesFor(RequestSeriesKey key) =>
         _tcpSeries.TryGetValue(key, out var found) ? found : _tcpSeries.GetOrAdd(key, static k => new TcpSeries(TcpLabelsOf(k)));

@@ -26,6 +26,7 @@ internal static class ResponseFlags
         MeshReasons.FaultInjected => MeshReasons.FaultInjected,
         MeshReasons.DelayInjected => MeshReasons.DelayInjected,
         MeshReasons.DownstreamDisconnect => MeshReasons.DownstreamDisconnect,
+        MeshReasons.DurationTimeout => MeshReasons.DurationTimeout,
         Security.Authorization.InboundAuthorization.Reason => Security.Authorization.InboundAuthorization.Reason,
         Security.Jwt.JwtAuthenticator.Reason => Security.Jwt.JwtAuthenticator.Reason,
         _ => None,

@@ -14,14 +14,19 @@ internal sealed class TcpConnectionTally
     private readonly long _start = Stopwatch.GetTimestamp();
     private readonly AccessLog? _accessLog;
     private readonly TcpLogFields _log;
+    private readonly Func<string, TcpSeries>? _flagged;
     private long _sent;
     private long _received;
     private int _closed;
 
-    /// <summary>Counts a connection opened on <paramref name="series"/>.</summary>
-    public TcpConnectionTally(TcpSeries series, AccessLog? accessLog, TcpLogFields log)
+    /// <summary>
+    /// Counts a connection opened on <paramref name="series"/>; <paramref name="flagged"/> names the series of the same
+    /// connection with other response flags, for a close that sets one.
+    /// </summary>
+    public TcpConnectionTally(TcpSeries series, AccessLog? accessLog, TcpLogFields log, Func<string, TcpSeries>? flagged = null)
     {
         _series = series;
+        _flagged = flagged;
         _accessLog = accessLog;
         _log = log;
         series.Open();
@@ -48,7 +53,13 @@ internal sealed class TcpConnectionTally
     }
 
     /// <summary>Counts the connection closed (once; later calls do nothing) and writes its access-log line.</summary>
-    public void Close()
+    public void Close() => Close(_log.Flags);
+
+    /// <summary>
+    /// Like <see cref="Close()"/>, with the response flags the close set (one of <see cref="ResponseFlags"/>' instances,
+    /// e.g. <c>DT</c> for <c>maxConnectionDuration</c>): as Istio reports the close, its count and log line carry them.
+    /// </summary>
+    public void Close(string flags)
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0)
         {
@@ -56,7 +67,8 @@ internal sealed class TcpConnectionTally
         }
 
         var elapsed = Stopwatch.GetElapsedTime(_start);
-        _series.Close(elapsed.TotalMilliseconds);
+        var series = ReferenceEquals(flags, _log.Flags) || _flagged is null ? _series : _flagged(flags);
+        series.Close(elapsed.TotalMilliseconds);
         if (_accessLog is not null && _accessLog.ShouldLog(_log.Outbound, 0))
         {
             _accessLog.Writer.Enqueue(new AccessLogEntry
@@ -68,7 +80,7 @@ internal sealed class TcpConnectionTally
                 Path = "-",
                 Protocol = "-",
                 ResponseCode = 0,
-                ResponseFlags = _log.Flags,
+                ResponseFlags = flags,
                 BytesReceived = Received,
                 BytesSent = Sent,
                 DurationMs = (long)elapsed.TotalMilliseconds,

@@ -38,4 +38,7 @@ internal static class MeshReasons
 
     /// <summary>The downstream client went away; nothing is written.</summary>
     public const string DownstreamDisconnect = "DC";
+
+    /// <summary>A TCP tunnel reached its <c>connectionPool.tcp.maxConnectionDuration</c> and was closed (Envoy's flag).</summary>
+    public const string DurationTimeout = "DT";
 }

@@ -76,14 +76,16 @@ internal sealed partial class TcpInboundTunnel(ProxyConfig config, SidecarOption
         {
 
             var tally = metrics.OpenInbound(tls, head.Headers, ResponseFlags.None, head.Authority, _appAddress);
+            var closeFlags = ResponseFlags.None;
             try
             {
                 await TcpTunnelAnswer.EstablishedAsync(connection.Transport.Output, CancellationToken.None).ConfigureAwait(false);
-                await TcpSplice.RunAsync(connection.Transport, app, () =>
+                var end = await TcpSplice.RunAsync(connection.Transport, app, () =>
                 {
                     socket.Shutdown(SocketShutdown.Send);
                     return ValueTask.CompletedTask;
-                }, tally, CancellationToken.None).ConfigureAwait(false);
+                }, tally, TcpTunnelTimeouts.Default, CancellationToken.None).ConfigureAwait(false);
+                closeFlags = TcpTunnelEnds.Report(logger, end, head.Authority, TcpTunnelTimeouts.Default, closeFlags);
             }
             catch (Exception ex) when (ex is IOException or OperationCanceledException or ConnectionResetException or InvalidOperationException)
             {
@@ -91,7 +93,7 @@ internal sealed partial class TcpInboundTunnel(ProxyConfig config, SidecarOption
             }
             finally
             {
-                tally.Close();
+                tally.Close(closeFlags);
             }
         }
     }

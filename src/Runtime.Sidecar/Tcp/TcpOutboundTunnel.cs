@@ -67,9 +67,10 @@ internal sealed partial class TcpOutboundTunnel(ProxyConfig config, TcpRouter ro
         }
 
         var entered = true;
+        var timeouts = TcpTunnelTimeouts.For(cluster.Policy?.ConnectionPool?.Tcp);
         try
         {
-            var (upstream, problem) = await ConnectAsync(state, cluster, endpoint, head).ConfigureAwait(false);
+            var (upstream, problem) = await ConnectAsync(state, cluster, endpoint, timeouts).ConfigureAwait(false);
             if (upstream is null)
             {
                 cluster.Resilience?.Record(endpoint, ForwardOutcome.ConnectFailure, 0);
@@ -82,6 +83,7 @@ internal sealed partial class TcpOutboundTunnel(ProxyConfig config, TcpRouter ro
             {
                 cluster.Resilience?.Record(endpoint, ForwardOutcome.Success, StatusCodes.Status200OK);
                 var tally = metrics.OpenOutbound(state, cluster, endpoint, upstream.PeerReason ?? ResponseFlags.None, head.Authority);
+                var closeFlags = ResponseFlags.Of(upstream.PeerReason);
                 try
                 {
                     if (upstream.PeerAnswer is { } answer)
@@ -99,7 +101,8 @@ internal sealed partial class TcpOutboundTunnel(ProxyConfig config, TcpRouter ro
                         tally.AddSent(upstream.Early.Length);
                     }
 
-                    await TcpSplice.RunAsync(connection.Transport, upstream.Stream, upstream.HalfClose, tally, CancellationToken.None).ConfigureAwait(false);
+                    var end = await TcpSplice.RunAsync(connection.Transport, upstream.Stream, upstream.HalfClose, tally, timeouts, CancellationToken.None).ConfigureAwait(false);
+                    closeFlags = TcpTunnelEnds.Report(logger, end, head.Authority, timeouts, closeFlags);
                 }
                 catch (Exception ex) when (ex is IOException or OperationCanceledException or ConnectionResetException or InvalidOperationException)
                 {
@@ -110,7 +113,7 @@ internal sealed partial class TcpOutboundTunnel(ProxyConfig config, TcpRouter ro
                     // The slot is free before the close is counted: whoever sees the close can open another.
                     limits.Exit(cluster);
                     entered = false;
-                    tally.Close();
+                    tally.Close(closeFlags);
                 }
             }
         }
@@ -123,11 +126,12 @@ internal sealed partial class TcpOutboundTunnel(ProxyConfig config, TcpRouter ro
         }
     }
 
-    private async Task<(UpstreamConnection? Connection, string? Problem)> ConnectAsync(ProxyState state, Cluster cluster, MeshEndpoint endpoint, TcpConnectHead head)
+    private async Task<(UpstreamConnection? Connection, string? Problem)> ConnectAsync(ProxyState state, Cluster cluster, MeshEndpoint endpoint, TcpTunnelTimeouts timeouts)
     {
         var timeout = cluster.Policy?.ConnectionPool?.Tcp?.ConnectTimeout?.Value is { } configured && configured > TimeSpan.Zero ? configured : DefaultConnectTimeout;
         using var connecting = new CancellationTokenSource(timeout);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        timeouts.Keepalive?.Apply(socket);
         Stream? stream = null;
         var where = $"{endpoint.Address}:{endpoint.Port.ToString(CultureInfo.InvariantCulture)}";
         try
