@@ -79,15 +79,17 @@ internal sealed partial class TcpInboundTunnel(ProxyConfig config, SidecarOption
             var closeFlags = ResponseFlags.None;
             try
             {
-                await TcpTunnelAnswer.EstablishedAsync(connection.Transport.Output, CancellationToken.None).ConfigureAwait(false);
-                var end = await TcpSplice.RunAsync(connection.Transport, app, () =>
+                var downstream = TcpDownstream.For(connection);
+                await using var downstreamScope = downstream.ConfigureAwait(false);
+                await TcpTunnelAnswer.EstablishedAsync(downstream.Output, CancellationToken.None).ConfigureAwait(false);
+                var end = await TcpSplice.RunAsync(downstream, app, () =>
                 {
                     socket.Shutdown(SocketShutdown.Send);
                     return ValueTask.CompletedTask;
                 }, tally, TcpTunnelTimeouts.Default, CancellationToken.None).ConfigureAwait(false);
                 closeFlags = TcpTunnelEnds.Report(logger, end, head.Authority, TcpTunnelTimeouts.Default, closeFlags);
             }
-            catch (Exception ex) when (ex is IOException or OperationCanceledException or ConnectionResetException or InvalidOperationException)
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or ConnectionResetException or InvalidOperationException or SocketException or ObjectDisposedException)
             {
                 // The peer left while the answer was being written.
             }

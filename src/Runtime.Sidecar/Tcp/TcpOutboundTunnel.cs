@@ -94,17 +94,19 @@ internal sealed partial class TcpOutboundTunnel(ProxyConfig config, TcpRouter ro
                         return;
                     }
 
-                    await TcpTunnelAnswer.EstablishedAsync(output, none).ConfigureAwait(false);
+                    var downstream = TcpDownstream.For(connection);
+                    await using var downstreamScope = downstream.ConfigureAwait(false);
+                    await TcpTunnelAnswer.EstablishedAsync(downstream.Output, none).ConfigureAwait(false);
                     if (upstream.Early.Length > 0)
                     {
-                        await output.WriteAsync(upstream.Early, none).ConfigureAwait(false);
+                        await downstream.Output.WriteAsync(upstream.Early, none).ConfigureAwait(false);
                         tally.AddSent(upstream.Early.Length);
                     }
 
-                    var end = await TcpSplice.RunAsync(connection.Transport, upstream.Stream, upstream.HalfClose, tally, timeouts, CancellationToken.None).ConfigureAwait(false);
+                    var end = await TcpSplice.RunAsync(downstream, upstream.Stream, upstream.HalfClose, tally, timeouts, CancellationToken.None).ConfigureAwait(false);
                     closeFlags = TcpTunnelEnds.Report(logger, end, head.Authority, timeouts, closeFlags);
                 }
-                catch (Exception ex) when (ex is IOException or OperationCanceledException or ConnectionResetException or InvalidOperationException)
+                catch (Exception ex) when (ex is IOException or OperationCanceledException or ConnectionResetException or InvalidOperationException or SocketException or ObjectDisposedException)
                 {
                     // The app left while the answer was being written: the connection just ends.
                 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
@@ -7,9 +8,10 @@ namespace Runtime.Sidecar.Tcp;
 
 /// <summary>
 /// Moves a tunnel's bytes both ways between the downstream connection (Kestrel's pipes) and the upstream stream,
-/// counting them as they flow. Half-close: when the downstream ends its side, the upstream gets that end
-/// (a TCP FIN, or TLS close_notify) and bytes keep flowing back until the upstream
-/// ends too; when the upstream ends first, the whole connection ends once its last bytes are delivered.
+/// counting them as they flow. Half-close both ways: when the downstream ends its side, the upstream gets that end
+/// (a TCP FIN, or TLS close_notify) and bytes keep flowing back until the upstream ends too; when the upstream ends
+/// first, the downstream gets a FIN after the last bytes and its bytes keep flowing up until it ends too (where the
+/// downstream cannot be half-closed, <see cref="TcpDownstream.HalfClose"/>, the connection ends there).
 /// The idle timeout and <c>maxConnectionDuration</c> (<see cref="TcpTunnelTimeouts"/>) end it early.
 /// </summary>
 internal static class TcpSplice
@@ -24,7 +26,7 @@ internal static class TcpSplice
     /// bound to Kestrel's <c>ConnectionClosed</c>: that fires on the downstream's FIN, which here is a half-close to
     /// carry, not the end of the tunnel.
     /// </summary>
-    public static async Task<TcpSpliceEnd> RunAsync(IDuplexPipe downstream, Stream upstream, Func<ValueTask> halfCloseUpstream, TcpConnectionTally tally, TcpTunnelTimeouts timeouts, CancellationToken cancellationToken)
+    public static async Task<TcpSpliceEnd> RunAsync(TcpDownstream downstream, Stream upstream, Func<ValueTask> halfCloseUpstream, TcpConnectionTally tally, TcpTunnelTimeouts timeouts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(downstream);
         ArgumentNullException.ThrowIfNull(upstream);
@@ -57,7 +59,7 @@ internal static class TcpSplice
         return TcpSpliceEnd.Finished;
     }
 
-    private static async Task SpliceAsync(IDuplexPipe downstream, Stream upstream, Func<ValueTask> halfCloseUpstream, TcpConnectionTally tally, TunnelActivity activity, CancellationTokenSource stop)
+    private static async Task SpliceAsync(TcpDownstream downstream, Stream upstream, Func<ValueTask> halfCloseUpstream, TcpConnectionTally tally, TunnelActivity activity, CancellationTokenSource stop)
     {
         var up = ToUpstreamAsync(downstream.Input, upstream, halfCloseUpstream, tally, activity, stop.Token);
         var down = ToDownstreamAsync(upstream, downstream.Output, tally, activity, stop.Token);
@@ -66,6 +68,13 @@ internal static class TcpSplice
         {
             // The downstream ended its side cleanly: the upstream may still answer.
             await down.ConfigureAwait(false);
+            return;
+        }
+
+        if (first == down && await down.ConfigureAwait(false) && downstream.HalfClose is { } halfCloseDownstream && await TryAsync(halfCloseDownstream).ConfigureAwait(false))
+        {
+            // The upstream ended its side cleanly and the downstream was told: it may still send.
+            await up.ConfigureAwait(false);
             return;
         }
 
@@ -151,32 +160,46 @@ internal static class TcpSplice
         }
     }
 
-    private static async Task ToDownstreamAsync(Stream upstream, PipeWriter output, TcpConnectionTally tally, TunnelActivity activity, CancellationToken cancellationToken)
+    /// <summary>True when the upstream ended its side cleanly and every byte was written to the downstream.</summary>
+    private static async Task<bool> ToDownstreamAsync(Stream upstream, Stream output, TcpConnectionTally tally, TunnelActivity activity, CancellationToken cancellationToken)
     {
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
         {
             while (true)
             {
-                var memory = output.GetMemory(ChunkSize);
-                var count = await upstream.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
+                var count = await upstream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
                 if (count == 0)
                 {
-                    return;
+                    return true;
                 }
 
-                output.Advance(count);
+                await output.WriteAsync(buffer.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
                 tally.AddSent(count);
                 activity.Touch();
-                var flushed = await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-                if (flushed.IsCompleted || flushed.IsCanceled)
-                {
-                    return;
-                }
             }
         }
         catch (Exception ex) when (IsConnectionEnd(ex))
         {
             // A reset or a cancelled read ends this direction like a close.
+            return false;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async Task<bool> TryAsync(Func<ValueTask> halfClose)
+    {
+        try
+        {
+            await halfClose().ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (IsConnectionEnd(ex))
+        {
+            return false;
         }
     }
 

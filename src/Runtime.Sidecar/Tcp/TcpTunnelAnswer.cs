@@ -12,7 +12,7 @@ internal static class TcpTunnelAnswer
     private static readonly byte[] Established = "HTTP/1.1 200 Connection established\r\n\r\n"u8.ToArray();
 
     /// <summary>Answers 200: from now on the connection carries the tunnel's bytes.</summary>
-    public static async ValueTask EstablishedAsync(PipeWriter output, CancellationToken cancellationToken)
+    public static async ValueTask EstablishedAsync(Stream output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(output);
         await output.WriteAsync(Established, cancellationToken).ConfigureAwait(false);

@@ -85,6 +85,13 @@ internal sealed class TcpTunnelClient : IDisposable
         return received.ToArray();
     }
 
+    /// <summary>Sends <paramref name="data"/> and ends this side (the far side may have ended its own already).</summary>
+    public async Task SendAndEndAsync(byte[] data)
+    {
+        await _socket.SendAsync(data).Within();
+        _socket.Shutdown(SocketShutdown.Send);
+    }
+
     /// <summary>Reads until the far side ends the connection (early bytes included).</summary>
     public async Task<byte[]> ReadToEndAsync()
     {

@@ -1,0 +1,54 @@
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using Runtime.Sidecar.Security;
+
+namespace Runtime.Sidecar.Tcp;
+
+/// <summary>
+/// The downstream side of a tunnel (the connection that asked for it). Reads come from the connection's transport.
+/// On plain TCP, writes go straight to its socket rather than through Kestrel's output pipe, whose sender works
+/// behind the flush: only then is every byte on the socket when the end of the upstream is passed on as a FIN
+/// (<see cref="HalfClose"/>). Inside the mTLS the server sidecar terminates, writes go through the transport and
+/// there is no half-close: the end of the upstream ends the connection.
+/// </summary>
+internal sealed class TcpDownstream : IAsyncDisposable
+{
+    private readonly Socket? _socket;
+
+    private TcpDownstream(PipeReader input, Stream output, Socket? socket)
+    {
+        Input = input;
+        Output = output;
+        _socket = socket;
+    }
+
+    /// <summary>The bytes the downstream sends.</summary>
+    public PipeReader Input { get; }
+
+    /// <summary>Where the bytes for the downstream are written (each write is on its way when it completes).</summary>
+    public Stream Output { get; }
+
+    /// <summary>Ends the downstream's receiving side (a FIN) while it may still send, or null when it cannot be done.</summary>
+    public Func<ValueTask>? HalfClose => _socket is null ? null : ShutdownSend;
+
+    /// <summary>The downstream of <paramref name="connection"/>; must be taken before anything of the tunnel is written.</summary>
+    public static TcpDownstream For(ConnectionContext connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var socket = connection.Features.Get<TlsPeerConnection>() is null ? connection.Features.Get<IConnectionSocketFeature>()?.Socket : null;
+        return socket is null
+            ? new TcpDownstream(connection.Transport.Input, connection.Transport.Output.AsStream(leaveOpen: true), null)
+            : new TcpDownstream(connection.Transport.Input, new NetworkStream(socket, ownsSocket: false), socket);
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => Output.DisposeAsync();
+
+    private ValueTask ShutdownSend()
+    {
+        _socket!.Shutdown(SocketShutdown.Send);
+        return ValueTask.CompletedTask;
+    }
+}
