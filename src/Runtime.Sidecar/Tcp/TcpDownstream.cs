@@ -13,25 +13,16 @@ namespace Runtime.Sidecar.Tcp;
 /// (<see cref="HalfClose"/>). Inside the mTLS the server sidecar terminates, writes go through the transport and
 /// there is no half-close: the end of the upstream ends the connection.
 /// </summary>
-internal sealed class TcpDownstream : IAsyncDisposable
+internal sealed class TcpDownstream(PipeReader input, Stream output, Socket? socket) : IAsyncDisposable
 {
-    private readonly Socket? _socket;
-
-    private TcpDownstream(PipeReader input, Stream output, Socket? socket)
-    {
-        Input = input;
-        Output = output;
-        _socket = socket;
-    }
-
     /// <summary>The bytes the downstream sends.</summary>
-    public PipeReader Input { get; }
+    public PipeReader Input { get; } = input;
 
     /// <summary>Where the bytes for the downstream are written (each write is on its way when it completes).</summary>
-    public Stream Output { get; }
+    public Stream Output { get; } = output;
 
     /// <summary>Ends the downstream's receiving side (a FIN) while it may still send, or null when it cannot be done.</summary>
-    public Func<ValueTask>? HalfClose => _socket is null ? null : ShutdownSend;
+    public Func<ValueTask>? HalfClose => socket is null ? null : ShutdownSend;
 
     /// <summary>The downstream of <paramref name="connection"/>; must be taken before anything of the tunnel is written.</summary>
     public static TcpDownstream For(ConnectionContext connection)
@@ -48,7 +39,7 @@ internal sealed class TcpDownstream : IAsyncDisposable
 
     private ValueTask ShutdownSend()
     {
-        _socket!.Shutdown(SocketShutdown.Send);
+        socket!.Shutdown(SocketShutdown.Send);
         return ValueTask.CompletedTask;
     }
 }
