@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Runtime.Abstractions.Discovery;
 using Runtime.Abstractions.Mesh;
 using Runtime.Abstractions.Telemetry;
+using Runtime.Abstractions.Telemetry.Expressions;
 using Runtime.Sidecar.Configuration;
 
 namespace Runtime.Sidecar.AccessLogging;
@@ -13,7 +14,7 @@ namespace Runtime.Sidecar.AccessLogging;
 /// (<see cref="AccessLogPolicy"/>, resolved once per snapshot and side), whether the request is logged, and hands
 /// the entry to the <see cref="AccessLogWriter"/>. Called by the request metrics with the values they computed.
 /// </summary>
-internal sealed class AccessLog(ProxyConfig config, AccessLogWriter writer, string? appAddress) : IAsyncDisposable
+internal sealed class AccessLog(ProxyConfig config, AccessLogWriter writer, string? appAddress, string inboundCluster) : IAsyncDisposable
 {
     private readonly ConditionalWeakTable<ProxySnapshot, Policies> _resolved = [];
 
@@ -23,16 +24,15 @@ internal sealed class AccessLog(ProxyConfig config, AccessLogWriter writer, stri
     /// <summary>The writer, for its drop counter.</summary>
     public AccessLogWriter Writer => writer;
 
-    /// <summary>Whether a request on the given side answered with <paramref name="responseCode"/> is logged now.</summary>
-    public bool ShouldLog(bool outbound, int responseCode)
-    {
-        if (config.Current?.Snapshot is not { } snapshot)
-        {
-            return false;
-        }
+    /// <summary>The inbound cluster, <c>inbound|PORT||</c>: <c>upstream.cluster</c> of inbound requests.</summary>
+    public string InboundCluster => inboundCluster;
 
-        return PolicyFor(snapshot, outbound).ShouldLog(responseCode);
-    }
+    /// <summary>Whether the given side logs anything now (before its filter): when false, skip building attributes.</summary>
+    public bool IsOn(bool outbound) => config.Current?.Snapshot is { } snapshot && PolicyFor(snapshot, outbound).Enabled;
+
+    /// <summary>Whether a request or connection on the given side with <paramref name="attributes"/> is logged now.</summary>
+    public bool ShouldLog<T>(bool outbound, in T attributes) where T : IAccessLogAttributes =>
+        config.Current?.Snapshot is { } snapshot && PolicyFor(snapshot, outbound).ShouldLog(attributes);
 
     /// <summary>Flushes and closes the files mesh config opened.</summary>
     public async ValueTask DisposeAsync()

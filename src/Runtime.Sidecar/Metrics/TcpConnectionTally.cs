@@ -57,7 +57,7 @@ internal sealed class TcpConnectionTally
 
         var elapsed = Stopwatch.GetElapsedTime(_start);
         _series.Close(elapsed.TotalMilliseconds);
-        if (_accessLog is not null && _accessLog.ShouldLog(_log.Outbound, 0))
+        if (_accessLog is not null && _accessLog.ShouldLog(_log.Outbound, new TcpLogAttributes(_log, _accessLog.InboundCluster)))
         {
             _accessLog.Writer.Enqueue(new AccessLogEntry
             {
