@@ -60,7 +60,7 @@ internal sealed class AccessLog : IAsyncDisposable
 
         while (_retired.TryDequeue(out var file))
         {
-            await file.Closed.ConfigureAwait(false);
+            await file.Lifetime.Closed.ConfigureAwait(false);
         }
     }
 
@@ -89,7 +89,7 @@ internal sealed class AccessLog : IAsyncDisposable
         if (_files.TryRemove(path, out var file) && file.IsValueCreated)
         {
             _retired.Enqueue(file.Value);
-            file.Value.Retire();
+            file.Value.Lifetime.Retire();
         }
     }
 
@@ -110,7 +110,7 @@ internal sealed class AccessLog : IAsyncDisposable
         while (true)
         {
             var file = _files.GetOrAdd(path, p => new(() => new AccessLogFile(AccessLogWriter.Open(p, AccessLogFormat.Text)))).Value;
-            if (file.TryAcquire())
+            if (file.Lifetime.TryAcquire())
             {
                 return file;
             }
@@ -152,7 +152,7 @@ internal sealed class AccessLog : IAsyncDisposable
         });
         if (file is not null)
         {
-            file.Release();
+            file.Lifetime.Release();
             // Config changed while this line picked its file: a file reopened for it must not stay open.
             if (!ReferenceEquals(_config.Current?.Snapshot, snapshot) && _config.Current is { } now)
             {
