@@ -1,6 +1,7 @@
 using Runtime.Abstractions.Mesh;
 using Runtime.Abstractions.Resources;
 using Runtime.Abstractions.Security;
+using Runtime.Abstractions.Telemetry.Expressions;
 
 namespace Runtime.Abstractions.Telemetry;
 
@@ -13,7 +14,7 @@ namespace Runtime.Abstractions.Telemetry;
 /// </summary>
 public sealed class AccessLogPolicy
 {
-    private AccessLogPolicy(bool enabled, AccessLogCondition? condition, string source, AccessLogOutput? output = null)
+    private AccessLogPolicy(bool enabled, AccessLogExpression? condition, string source, AccessLogOutput? output = null)
     {
         Enabled = enabled;
         Condition = condition;
@@ -28,7 +29,7 @@ public sealed class AccessLogPolicy
     public bool Enabled { get; }
 
     /// <summary>The filter a request must pass to be logged; null logs every request.</summary>
-    public AccessLogCondition? Condition { get; }
+    public AccessLogExpression? Condition { get; }
 
     /// <summary>Which Telemetry decided (<c>namespace/name</c>), or <c>default</c>.</summary>
     public string Source { get; }
@@ -36,8 +37,8 @@ public sealed class AccessLogPolicy
     /// <summary>No Telemetry asks for access logs: off.</summary>
     public static AccessLogPolicy Off { get; } = new(false, null, "default");
 
-    /// <summary>Whether a request answered with <paramref name="responseCode"/> is logged.</summary>
-    public bool ShouldLog(int responseCode) => Enabled && (Condition is null || Condition.Matches(responseCode));
+    /// <summary>Whether a request with <paramref name="attributes"/> is logged.</summary>
+    public bool ShouldLog<T>(in T attributes) where T : IAccessLogAttributes => Enabled && (Condition is null || Condition.Matches(attributes));
 
     /// <summary>Resolves the policy of one side of a workload from <paramref name="resources"/> (other kinds are ignored).</summary>
     /// <param name="resources">The resources in force, typically a proxy snapshot's.</param>
@@ -57,8 +58,12 @@ public sealed class AccessLogPolicy
 
         // As in Istio, a Telemetry naming only providers that are not file logs writes nothing.
         var output = mesh.AccessLogFor(chosen.Entry.Providers);
-        return new AccessLogPolicy(chosen.Entry.Disabled != true && output is not null, AccessLogCondition.Parse(chosen.Entry.Filter?.Expression), $"{chosen.Resource.Metadata.Namespace}/{chosen.Resource.Metadata.Name}", Mesh(output));
+        return new AccessLogPolicy(chosen.Entry.Disabled != true && output is not null, Filter(chosen.Entry.Filter?.Expression), $"{chosen.Resource.Metadata.Namespace}/{chosen.Resource.Metadata.Name}", Mesh(output));
     }
+
+    // Validation refused every expression that does not compile, so one that fails here never reached a snapshot.
+    private static AccessLogExpression? Filter(string? expression) =>
+        expression is not null && AccessLogExpression.TryParse(expression, out var compiled, out _) ? compiled : null;
 
     /// <summary>Stdout with no encoding or format set: the sidecar's own settings decide.</summary>
     private static AccessLogOutput? Mesh(AccessLogOutput? output) =>

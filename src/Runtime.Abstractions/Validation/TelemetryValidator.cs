@@ -1,4 +1,5 @@
 using Runtime.Abstractions.Telemetry;
+using Runtime.Abstractions.Telemetry.Expressions;
 using Runtime.Abstractions.Validation.Rules;
 
 namespace Runtime.Abstractions.Validation;
@@ -57,10 +58,10 @@ internal sealed class TelemetryValidator : SpecValidator<TelemetrySpec>
         for (var i = 0; i < (spec.AccessLogging?.Count ?? 0); i++)
         {
             Providers($"spec.accessLogging[{i}].providers", spec.AccessLogging![i].Providers, issues);
-            // Access logs (issue 6): only the filter shapes the sidecar evaluates.
-            if (spec.AccessLogging[i].Filter?.Expression is { } expression && AccessLogCondition.Parse(expression) is null)
+            // Access logs (issue 6): only the filter subset the sidecar evaluates, type-checked here so it never fails per request.
+            if (spec.AccessLogging[i].Filter?.Expression is { } expression && !AccessLogExpression.TryParse(expression, out _, out var error))
             {
-                issues.Error($"spec.accessLogging[{i}].filter.expression", $"filter expression '{expression}' is not supported", $"use {AccessLogCondition.Supported}, e.g. response.code >= 400");
+                issues.Error($"spec.accessLogging[{i}].filter.expression", $"filter expression '{expression}' {error}", "write a supported condition, e.g. response.code >= 400 && request.headers['x-debug'] == 'on'");
             }
         }
     }

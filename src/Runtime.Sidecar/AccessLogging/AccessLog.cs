@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Runtime.Abstractions.Discovery;
 using Runtime.Abstractions.Mesh;
 using Runtime.Abstractions.Telemetry;
+using Runtime.Abstractions.Telemetry.Expressions;
 using Runtime.Sidecar.Configuration;
 
 namespace Runtime.Sidecar.AccessLogging;
@@ -12,47 +13,109 @@ namespace Runtime.Sidecar.AccessLogging;
 /// The sidecar's access log: decides per request, from the Telemetry resources in the current snapshot
 /// (<see cref="AccessLogPolicy"/>, resolved once per snapshot and side), whether the request is logged, and hands
 /// the entry to the <see cref="AccessLogWriter"/>. Called by the request metrics with the values they computed.
+/// Files that mesh config names are opened on first use and closed (flushed first) once an applied config no
+/// longer names them; a write in flight holds its file open until its line is queued (<see cref="AccessLogFile"/>).
 /// </summary>
-internal sealed class AccessLog(ProxyConfig config, AccessLogWriter writer, string? appAddress) : IAsyncDisposable
+internal sealed class AccessLog : IAsyncDisposable
 {
     private readonly ConditionalWeakTable<ProxySnapshot, Policies> _resolved = [];
+    private readonly ConcurrentDictionary<string, Lazy<AccessLogFile>> _files = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<AccessLogFile> _retired = new();
+    private readonly Lock _reconcileLock = new();
+    private readonly ProxyConfig _config;
+    private readonly AccessLogWriter _writer;
+    private readonly string? _appAddress;
 
-    // Mesh config (issue 6): files named by accessLogFile or an envoyFileAccessLog provider, opened on first use and kept.
-    private readonly ConcurrentDictionary<string, Lazy<AccessLogWriter>> _files = new(StringComparer.Ordinal);
+    /// <summary>Logs to <paramref name="writer"/> (the sidecar's own output) and to the files mesh config names.</summary>
+    public AccessLog(ProxyConfig config, AccessLogWriter writer, string? appAddress, string inboundCluster)
+    {
+        _config = config;
+        _writer = writer;
+        _appAddress = appAddress;
+        InboundCluster = inboundCluster;
+        config.Applied += Reconcile;
+    }
 
     /// <summary>The writer, for its drop counter.</summary>
-    public AccessLogWriter Writer => writer;
+    public AccessLogWriter Writer => _writer;
 
-    /// <summary>Whether a request on the given side answered with <paramref name="responseCode"/> is logged now.</summary>
-    public bool ShouldLog(bool outbound, int responseCode)
-    {
-        if (config.Current?.Snapshot is not { } snapshot)
-        {
-            return false;
-        }
+    /// <summary>The inbound cluster, <c>inbound|PORT||</c>: <c>upstream.cluster</c> of inbound requests.</summary>
+    public string InboundCluster { get; }
 
-        return PolicyFor(snapshot, outbound).ShouldLog(responseCode);
-    }
+    /// <summary>Whether the given side logs anything now (before its filter): when false, skip building attributes.</summary>
+    public bool IsOn(bool outbound) => _config.Current?.Snapshot is { } snapshot && PolicyFor(snapshot, outbound).Enabled;
+
+    /// <summary>Whether a request or connection on the given side with <paramref name="attributes"/> is logged now.</summary>
+    public bool ShouldLog<T>(bool outbound, in T attributes) where T : IAccessLogAttributes =>
+        _config.Current?.Snapshot is { } snapshot && PolicyFor(snapshot, outbound).ShouldLog(attributes);
 
     /// <summary>Flushes and closes the files mesh config opened.</summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (var file in _files.Values.Where(f => f.IsValueCreated))
+        _config.Applied -= Reconcile;
+        foreach (var path in _files.Keys)
         {
-            await file.Value.DisposeAsync().ConfigureAwait(false);
+            Retire(path);
+        }
+
+        while (_retired.TryDequeue(out var file))
+        {
+            await file.Lifetime.Closed.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Retires the files that <paramref name="state"/>'s config no longer names.</summary>
+    private void Reconcile(ProxyState state)
+    {
+        lock (_reconcileLock)
+        {
+            // Resolve against the newest state: a later apply may already have replaced the one raised.
+            var policies = Resolved(_config.Current?.Snapshot ?? state.Snapshot);
+            foreach (var path in _files.Keys)
+            {
+                if (!Names(policies.Client, path) && !Names(policies.Server, path))
+                {
+                    Retire(path);
+                }
+            }
+        }
+    }
+
+    private static bool Names(AccessLogPolicy policy, string path) =>
+        policy.Enabled && policy.Output is { IsStdout: false } output && string.Equals(output.Path, path, StringComparison.Ordinal);
+
+    private void Retire(string path)
+    {
+        if (_files.TryRemove(path, out var file) && file.IsValueCreated)
+        {
+            _retired.Enqueue(file.Value);
+            file.Value.Lifetime.Retire();
         }
     }
 
     private AccessLogPolicy PolicyFor(ProxySnapshot snapshot, bool outbound)
     {
-        var policies = _resolved.GetValue(snapshot, s => new Policies(
-            AccessLogPolicy.Resolve(s.Resources, config.Identity.Namespace, config.Identity.Labels, client: true),
-            AccessLogPolicy.Resolve(s.Resources, config.Identity.Namespace, config.Identity.Labels, client: false)));
+        var policies = Resolved(snapshot);
         return outbound ? policies.Client : policies.Server;
     }
 
-    private AccessLogWriter WriterFor(AccessLogOutput? output) => output is null || output.IsStdout ? writer
-        : _files.GetOrAdd(output.Path, path => new(() => AccessLogWriter.Open(path, AccessLogFormat.Text))).Value;
+    private Policies Resolved(ProxySnapshot snapshot) =>
+        _resolved.TryGetValue(snapshot, out var policies) ? policies : _resolved.GetValue(snapshot, s => new Policies(
+            AccessLogPolicy.Resolve(s.Resources, _config.Identity.Namespace, _config.Identity.Labels, client: true),
+            AccessLogPolicy.Resolve(s.Resources, _config.Identity.Namespace, _config.Identity.Labels, client: false)));
+
+    // A lease on the file, opening it when needed; a file retired between lookup and lease is opened anew.
+    private AccessLogFile AcquireFile(string path)
+    {
+        while (true)
+        {
+            var file = _files.GetOrAdd(path, p => new(() => new AccessLogFile(AccessLogWriter.Open(p, AccessLogFormat.Text)))).Value;
+            if (file.Lifetime.TryAcquire())
+            {
+                return file;
+            }
+        }
+    }
 
     /// <summary>
     /// Queues the entry for a completed request (after <see cref="ShouldLog"/> said yes); an inbound request's upstream
@@ -63,8 +126,10 @@ internal sealed class AccessLog(ProxyConfig config, AccessLogWriter writer, stri
     {
         var request = context.Request;
         var headers = request.Headers;
-        var output = config.Current?.Snapshot is { } snapshot ? PolicyFor(snapshot, outbound).Output : null;
-        WriterFor(output).Enqueue(new AccessLogEntry
+        var snapshot = _config.Current?.Snapshot;
+        var output = snapshot is null ? null : PolicyFor(snapshot, outbound).Output;
+        var file = output is null || output.IsStdout ? null : AcquireFile(output.Path);
+        (file?.Writer ?? _writer).Enqueue(new AccessLogEntry
         {
             Output = output,
             StartTime = DateTime.UtcNow - elapsed,
@@ -77,7 +142,7 @@ internal sealed class AccessLog(ProxyConfig config, AccessLogWriter writer, stri
             BytesReceived = bytesReceived,
             BytesSent = bytesSent,
             DurationMs = (long)elapsed.TotalMilliseconds,
-            UpstreamHost = outbound ? upstreamHost : appAddress,
+            UpstreamHost = outbound ? upstreamHost : _appAddress,
             RequestId = Header(headers, "x-request-id"),
             Authority = request.Host.HasValue ? request.Host.Value : null,
             ForwardedFor = Header(headers, "x-forwarded-for"),
@@ -85,6 +150,15 @@ internal sealed class AccessLog(ProxyConfig config, AccessLogWriter writer, stri
             SourceIdentity = source,
             DestinationIdentity = destination,
         });
+        if (file is not null)
+        {
+            file.Lifetime.Release();
+            // Config changed while this line picked its file: a file reopened for it must not stay open.
+            if (!ReferenceEquals(_config.Current?.Snapshot, snapshot) && _config.Current is { } now)
+            {
+                Reconcile(now);
+            }
+        }
     }
 
     private static string? Header(IHeaderDictionary headers, string name) =>

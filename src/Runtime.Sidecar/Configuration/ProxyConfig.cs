@@ -25,6 +25,9 @@ internal sealed partial class ProxyConfig(SidecarIdentity identity, TimeProvider
 
     public SidecarIdentity Identity => identity;
 
+    /// <summary>Raised after a new state is swapped in, on the applying thread; handlers must be quick and not throw.</summary>
+    public event Action<ProxyState>? Applied;
+
     /// <summary>
     /// Compiles <paramref name="snapshot"/> and swaps it in. Returns null on success, or the reason the snapshot
     /// was refused (a NACK): the previous configuration then stays in force.
@@ -71,6 +74,7 @@ internal sealed partial class ProxyConfig(SidecarIdentity identity, TimeProvider
 
         _ready.TrySetResult();
         LogApplied(logger, snapshot.Version, source, snapshot.Services.Count, snapshot.Resources.Count);
+        Applied?.Invoke(Volatile.Read(ref _current)!);
         return null;
     }
 

@@ -116,8 +116,8 @@ internal sealed partial class RequestMetrics
         var responseBytes = transferred is { ResponseRelayed: true } ? transferred.Response : response.ContentLength ?? 0;
         // Metrics overrides (issue 6): a side with every request metric disabled skips the series altogether.
         var enabled = _overrides?.Current.Side(outbound) ?? RequestMetricSet.All;
-        var log = _accessLog is not null && _accessLog.ShouldLog(outbound, code);
-        if (enabled.Any || log)
+        var logOn = _accessLog is not null && _accessLog.IsOn(outbound);
+        if (enabled.Any || logOn)
         {
             var grpc = request.ContentType is { } type && type.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase);
             var grpcStatus = grpc ? GrpcStatus(context) : -1;
@@ -125,6 +125,8 @@ internal sealed partial class RequestMetrics
             var key = outbound
                 ? new RequestSeriesKey(true, LocalWithPrincipal(), context.Features.Get<UpstreamNote>()?.Labels ?? PeerLabels.Unknown, code, flags, grpc, grpcStatus, SecurityPolicy.Unknown)
                 : new RequestSeriesKey(false, tls is null ? PeerLabels.Unknown : PeerOf(tls.Peer, request.Headers), tls is null ? _local : LocalWithPrincipal(), code, flags, grpc, grpcStatus, tls is null ? SecurityPolicy.None : SecurityPolicy.MutualTls);
+            // The access-log filter (issue 6) sees the same code, flags and peers as the metrics.
+            var log = logOn && _accessLog!.ShouldLog(outbound, new RequestLogAttributes(context, outbound, code, flags, tls is not null, ProvenPrincipal(key.Source), ProvenPrincipal(key.Destination), _accessLog.InboundCluster));
             var elapsed = Stopwatch.GetElapsedTime(startTimestamp);
             if (enabled.Any)
             {
@@ -144,6 +146,9 @@ internal sealed partial class RequestMetrics
             TransferredBodyBytes.Release(context, transferred);
         }
     }
+
+    // Access-log filters (issue 6): source.principal / destination.principal, empty when not proven.
+    private static string? ProvenPrincipal(PeerLabels peer) => peer.Principal != PeerLabels.UnknownValue ? peer.Principal : null;
 
     // Access logs (issue 6): the SPIFFE principal when proven, else workload.namespace, else nothing.
     private static string? Identity(PeerLabels peer) =>

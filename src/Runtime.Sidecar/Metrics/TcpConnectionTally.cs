@@ -69,7 +69,9 @@ internal sealed class TcpConnectionTally
         var elapsed = Stopwatch.GetElapsedTime(_start);
         var series = ReferenceEquals(flags, _log.Flags) || _flagged is null ? _series : _flagged(flags);
         series.Close(elapsed.TotalMilliseconds);
-        if (_accessLog is not null && _accessLog.ShouldLog(_log.Outbound, 0))
+        // The filter sees the flags the close set (DT), like the line it decides on.
+        var fields = ReferenceEquals(flags, _log.Flags) ? _log : _log with { Flags = flags };
+        if (_accessLog is not null && _accessLog.ShouldLog(_log.Outbound, new TcpLogAttributes(fields, _accessLog.InboundCluster)))
         {
             _accessLog.Writer.Enqueue(new AccessLogEntry
             {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
 using Runtime.Abstractions.Discovery;
+using Runtime.Abstractions.Mesh;
 using Runtime.Sidecar.Configuration;
 using Runtime.Sidecar.Hosting;
 using Runtime.Sidecar.Proxying;
@@ -16,10 +17,21 @@ namespace Runtime.Sidecar.Tracing;
 /// has none; <see cref="ObserveAsync"/> ends the span with Envoy's tags once the request completed. Only sampled,
 /// reported requests with an export endpoint create a span; the others only rewrite their headers.
 /// </summary>
-internal sealed partial class SidecarTracer(ProxyConfig config, SpanExport export, SidecarOptions options)
+internal sealed partial class SidecarTracer
 {
     private readonly ConditionalWeakTable<ProxySnapshot, Policies> _resolved = [];
-    private readonly SpanTags _local = SpanTags.For(config.Identity, options);
+    private readonly SpanTags _local;
+    private readonly ProxyConfig _config;
+    private readonly SpanExport _export;
+
+    /// <summary>Traces through <paramref name="export"/>; each applied config releases the collectors it no longer names.</summary>
+    public SidecarTracer(ProxyConfig config, SpanExport export, SidecarOptions options)
+    {
+        _config = config;
+        _export = export;
+        _local = SpanTags.For(config.Identity, options);
+        config.Applied += Retain;
+    }
 
     /// <summary>
     /// Prepares the request on <paramref name="context"/> for the next hop (the app on the inbound side, the peer
@@ -38,9 +50,13 @@ internal sealed partial class SidecarTracer(ProxyConfig config, SpanExport expor
         var policy = PolicyFor(outbound);
         var sampled = incoming.Sampled ?? policy.Sample();
         Activity? span = null;
-        if (sampled && policy.ReportSpans && export.SourceFor(policy.Target) is { } source)
+        if (sampled && policy.ReportSpans && _export.SourceFor(policy.Target) is { } source)
         {
             span = StartSpan(source, incoming, outbound);
+            if (span is null)
+            {
+                _export.Release(source);
+            }
         }
 
         var trace = span?.TraceId ?? (incoming.HasTrace ? incoming.TraceId : ActivityTraceId.CreateRandom());
@@ -145,11 +161,18 @@ internal sealed partial class SidecarTracer(ProxyConfig config, SpanExport expor
         }
 
         span.Stop();
+        _export.Release(span.Source);
+    }
+
+    private void Retain(ProxyState state)
+    {
+        var policies = Resolve(state.Snapshot);
+        _export.Retain([.. new[] { policies.Client.Target, policies.Server.Target }.OfType<OtlpTarget>()]);
     }
 
     private TracingPolicy PolicyFor(bool outbound)
     {
-        if (config.Current?.Snapshot is not { } snapshot)
+        if (_config.Current?.Snapshot is not { } snapshot)
         {
             return TracingPolicy.Default;
         }
@@ -165,7 +188,7 @@ internal sealed partial class SidecarTracer(ProxyConfig config, SpanExport expor
 
     private Policies Resolve(ProxySnapshot snapshot)
     {
-        var identity = config.Identity;
+        var identity = _config.Identity;
         return new Policies(
             TracingPolicy.Resolve(snapshot.Resources, identity.Namespace, identity.Labels, client: true, Environment.GetEnvironmentVariable),
             TracingPolicy.Resolve(snapshot.Resources, identity.Namespace, identity.Labels, client: false, Environment.GetEnvironmentVariable));

@@ -22,7 +22,9 @@ internal sealed class SpanExport : IDisposable
     private readonly TracerProvider? _provider;
     private readonly SidecarOptions _options;
     private readonly SidecarIdentity _identity;
-    private readonly ConcurrentDictionary<OtlpTarget, Lazy<(ActivitySource Source, TracerProvider Provider)>> _meshTargets = new();
+    private readonly ConcurrentDictionary<OtlpTarget, Lazy<MeshSpanExporter>> _meshTargets = new();
+    private readonly ConcurrentDictionary<ActivitySource, MeshSpanExporter> _bySource = new();
+    private readonly ConcurrentQueue<MeshSpanExporter> _retired = new();
 
     public SpanExport(SidecarOptions options, SidecarIdentity identity)
     {
@@ -47,7 +49,8 @@ internal sealed class SpanExport : IDisposable
 
     /// <summary>
     /// The source spans are created from: the <c>--tracing-endpoint</c> one when the flag is set (it overrides mesh
-    /// config), else one exporting to <paramref name="meshTarget"/> (built on first use and kept), else null: no spans.
+    /// config), else one exporting to <paramref name="meshTarget"/> (built on first use, with a lease the caller
+    /// returns through <see cref="Release"/> once its span stopped), else null: no spans.
     /// </summary>
     public ActivitySource? SourceFor(OtlpTarget? meshTarget)
     {
@@ -56,12 +59,55 @@ internal sealed class SpanExport : IDisposable
             return Source;
         }
 
-        return meshTarget is null ? null
-            : _meshTargets.GetOrAdd(meshTarget, target => new(() =>
+        if (meshTarget is null)
+        {
+            return null;
+        }
+
+        while (true)
+        {
+            var exporter = _meshTargets.GetOrAdd(meshTarget, target => new(() =>
             {
                 var source = NewSource();
-                return (source, Build(source, target.Endpoint, target.Grpc));
-            })).Value.Source;
+                var created = new MeshSpanExporter(source, Build(source, target.Endpoint, target.Grpc));
+                _bySource[source] = created;
+                return created;
+            })).Value;
+            if (exporter.Lifetime.TryAcquire())
+            {
+                return exporter.Source;
+            }
+        }
+    }
+
+    /// <summary>Returns the lease <see cref="SourceFor"/> took for <paramref name="source"/> (nothing for the flag's source).</summary>
+    public void Release(ActivitySource source)
+    {
+        if (_bySource.TryGetValue(source, out var exporter))
+        {
+            exporter.Lifetime.Release();
+        }
+    }
+
+    /// <summary>Flushes and disposes the exporters of collectors not in <paramref name="targets"/> once their spans ended.</summary>
+    public void Retain(IReadOnlyCollection<OtlpTarget> targets)
+    {
+        foreach (var target in _meshTargets.Keys)
+        {
+            if (!targets.Contains(target))
+            {
+                Retire(target);
+            }
+        }
+    }
+
+    private void Retire(OtlpTarget target)
+    {
+        if (_meshTargets.TryRemove(target, out var exporter) && exporter.IsValueCreated)
+        {
+            _retired.Enqueue(exporter.Value);
+            exporter.Value.Lifetime.Retire();
+        }
     }
 
     // Activity listeners are process-wide and several sidecars may share one process (in-process hosts, tests):
@@ -96,10 +142,14 @@ internal sealed class SpanExport : IDisposable
     {
         _provider?.Dispose();
         Source.Dispose();
-        foreach (var target in _meshTargets.Values.Where(t => t.IsValueCreated))
+        foreach (var target in _meshTargets.Keys)
         {
-            target.Value.Provider.Dispose();
-            target.Value.Source.Dispose();
+            Retire(target);
+        }
+
+        while (_retired.TryDequeue(out var exporter))
+        {
+            exporter.Lifetime.Closed.GetAwaiter().GetResult();
         }
     }
 }

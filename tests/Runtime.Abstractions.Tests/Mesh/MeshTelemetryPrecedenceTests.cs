@@ -2,6 +2,7 @@ using System.Text.Json;
 using Runtime.Abstractions.Mesh;
 using Runtime.Abstractions.Resources;
 using Runtime.Abstractions.Telemetry;
+using Runtime.Abstractions.Tests.Telemetry.Expressions;
 
 namespace Runtime.Abstractions.Tests.Mesh;
 
@@ -25,7 +26,7 @@ public sealed class MeshTelemetryPrecedenceTests
     {
         var policy = AccessLogPolicy.Resolve([Mesh("""{"accessLogFile":"/var/log/a.log","accessLogEncoding":"JSON"}""")], "default", Reviews, client: true);
 
-        Assert.True(policy.ShouldLog(200));
+        Assert.True(policy.ShouldLog(RequestAttributes.Answered(200)));
         Assert.Equal("istio-system/istio", policy.Source);
         Assert.Equal(new AccessLogOutput("/var/log/a.log", AccessLogEncoding.Json, null, null), policy.Output);
     }
@@ -48,8 +49,8 @@ public sealed class MeshTelemetryPrecedenceTests
         var errors = Resource("Telemetry", "default", "errors", """{"accessLogging":[{"filter":{"expression":"response.code >= 500"}}]}""");
         var policy = AccessLogPolicy.Resolve([Mesh("""{"accessLogFile":"/var/log/a.log"}"""), errors], "default", Reviews, client: true);
 
-        Assert.False(policy.ShouldLog(200));
-        Assert.True(policy.ShouldLog(503));
+        Assert.False(policy.ShouldLog(RequestAttributes.Answered(200)));
+        Assert.True(policy.ShouldLog(RequestAttributes.Answered(503)));
         Assert.Equal("default/errors", policy.Source);
         Assert.Equal("/var/log/a.log", policy.Output?.Path);
     }

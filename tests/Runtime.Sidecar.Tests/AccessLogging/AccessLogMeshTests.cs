@@ -97,6 +97,41 @@ public sealed partial class AccessLogMeshTests : IDisposable
     }
 
     [Fact]
+    public async Task MeshTelemetry_FilterOnHeaderOrFlag_LogsOnlyMatchingRequestsOnBothSides()
+    {
+        await using var pair = await StartPairAsync("""
+            apiVersion: telemetry.istio.io/v1
+            kind: Telemetry
+            metadata: {name: mesh-default, namespace: istio-system}
+            spec:
+              accessLogging: [{filter: {expression: "request.headers['x-debug'] == 'on' || (response.flags == 'NR' && !has(request.headers['x-quiet']))"}}]
+            """, AccessLogFormat.Text, "mesh-default");
+        var (reviews, reviewsLog, productpage, productpageLog) = (pair.Reviews, pair.ReviewsLog, pair.Productpage, pair.ProductpageLog);
+
+        foreach (var (path, id, debug) in new[] { ("/200", "h-plain", false), ("/201", "h-debug", true), ("/404", "h-404", false) })
+        {
+            using var response = await CallAsync(productpage, path, id, debug ? "on" : null);
+            Assert.Equal(int.Parse(path[1..], CultureInfo.InvariantCulture), (int)response.StatusCode);
+        }
+
+        using (var response = await MtlsMesh.CallAsync(productpage, "nowhere.example", "/"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+
+        await reviews.DisposeAsync();
+        await productpage.DisposeAsync();
+        var reviewsLine = Assert.Single(Lines(reviewsLog));
+        Assert.Contains("\"GET /201 HTTP/1.1\" 201 - ", reviewsLine, StringComparison.Ordinal);
+        Assert.Contains("\"h-debug\"", reviewsLine, StringComparison.Ordinal);
+        var lines = Lines(productpageLog);
+        Assert.Equal(2, lines.Count);
+        Assert.Contains(lines, l => l.Contains("\"GET /201 HTTP/1.1\" 201 - ", StringComparison.Ordinal) && l.Contains("\"h-debug\"", StringComparison.Ordinal));
+        // The app's own 404 has no flag; only the mesh's no-route answer is NR.
+        Assert.Contains(lines, l => l.Contains("\"GET / HTTP/1.1\" 404 NR ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task WorkloadDisabled_OverridesMeshEnabled()
     {
         await using var pair = await StartPairAsync("""
@@ -181,12 +216,17 @@ public sealed partial class AccessLogMeshTests : IDisposable
         return pair;
     }
 
-    private static async Task<HttpResponseMessage> CallAsync(RunningSidecar client, string path, string requestId)
+    private static async Task<HttpResponseMessage> CallAsync(RunningSidecar client, string path, string requestId, string? debug = null)
     {
         using var http = new HttpClient { Timeout = TestTimeouts.Default };
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(client.OutboundAddress, path));
         request.Headers.Host = "reviews";
         request.Headers.Add("x-request-id", requestId);
+        if (debug is not null)
+        {
+            request.Headers.Add("x-debug", debug);
+        }
+
         return await http.SendAsync(request);
     }
 
