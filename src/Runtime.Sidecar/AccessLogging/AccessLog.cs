@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Runtime.Abstractions.Discovery;
 using Runtime.Abstractions.Mesh;
 using Runtime.Abstractions.Telemetry;
@@ -16,21 +18,23 @@ namespace Runtime.Sidecar.AccessLogging;
 /// Files that mesh config names are opened on first use and closed (flushed first) once an applied config no
 /// longer names them; a write in flight holds its file open until its line is queued (<see cref="AccessLogFile"/>).
 /// </summary>
-internal sealed class AccessLog : IAsyncDisposable
+internal sealed partial class AccessLog : IAsyncDisposable
 {
     private readonly ConditionalWeakTable<ProxySnapshot, Policies> _resolved = [];
-    private readonly ConcurrentDictionary<string, Lazy<AccessLogFile>> _files = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, FileSlot> _files = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<AccessLogFile> _retired = new();
     private readonly Lock _reconcileLock = new();
     private readonly ProxyConfig _config;
     private readonly AccessLogWriter _writer;
     private readonly string? _appAddress;
+    private readonly ILogger _logger;
 
     /// <summary>Logs to <paramref name="writer"/> (the sidecar's own output) and to the files mesh config names.</summary>
-    public AccessLog(ProxyConfig config, AccessLogWriter writer, string? appAddress, string inboundCluster)
+    public AccessLog(ProxyConfig config, AccessLogWriter writer, string? appAddress, string inboundCluster, ILogger<AccessLog>? logger = null)
     {
         _config = config;
         _writer = writer;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
         _appAddress = appAddress;
         InboundCluster = inboundCluster;
         config.Applied += Reconcile;
@@ -86,10 +90,10 @@ internal sealed class AccessLog : IAsyncDisposable
 
     private void Retire(string path)
     {
-        if (_files.TryRemove(path, out var file) && file.IsValueCreated)
+        if (_files.TryRemove(path, out var slot) && slot.Opened is { } file)
         {
-            _retired.Enqueue(file.Value);
-            file.Value.Lifetime.Retire();
+            _retired.Enqueue(file);
+            file.Lifetime.Retire();
         }
     }
 
@@ -104,16 +108,40 @@ internal sealed class AccessLog : IAsyncDisposable
             AccessLogPolicy.Resolve(s.Resources, _config.Identity.Namespace, _config.Identity.Labels, client: true),
             AccessLogPolicy.Resolve(s.Resources, _config.Identity.Namespace, _config.Identity.Labels, client: false)));
 
-    // A lease on the file, opening it when needed; a file retired between lookup and lease is opened anew.
-    private AccessLogFile AcquireFile(string path)
+    // A lease on the file, opening it when needed; a file retired between lookup and lease is opened anew. Null when
+    // the file cannot be opened: the line goes to the sidecar's own log, and opening is tried again after a while.
+    private AccessLogFile? AcquireFile(string path)
     {
         while (true)
         {
-            var file = _files.GetOrAdd(path, p => new(() => new AccessLogFile(AccessLogWriter.Open(p, AccessLogFormat.Text)))).Value;
+            var slot = _files.GetOrAdd(path, p => new FileSlot(() => Open(p)));
+            if (slot.File is not { } file)
+            {
+                if (Environment.TickCount64 >= slot.RetryAt)
+                {
+                    _files.TryRemove(new KeyValuePair<string, FileSlot>(path, slot));
+                }
+
+                return null;
+            }
+
             if (file.Lifetime.TryAcquire())
             {
                 return file;
             }
+        }
+    }
+
+    private AccessLogFile? Open(string path)
+    {
+        try
+        {
+            return new AccessLogFile(AccessLogWriter.Open(path, AccessLogFormat.Text));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.FileUnopenable(_logger, path, e.Message, (int)FileSlot.RetryInterval.TotalSeconds);
+            return null;
         }
     }
 
@@ -165,4 +193,28 @@ internal sealed class AccessLog : IAsyncDisposable
         headers.TryGetValue(name, out var value) && value.Count > 0 ? value.ToString() : null;
 
     private sealed record Policies(AccessLogPolicy Client, AccessLogPolicy Server);
+    /// <summary>A file mesh config names: opened once on first use, or remembered as unopenable until
+    /// <see cref="RetryAt"/>.</summary>
+    private sealed class FileSlot(Func<AccessLogFile?> open)
+    {
+        /// <summary>How long an unopenable file is left before opening it is tried again.</summary>
+        public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(30);
+
+        private readonly Lazy<AccessLogFile?> _file = new(open);
+
+        /// <summary>The open file, opening it on first use; null when it cannot be opened.</summary>
+        public AccessLogFile? File => _file.Value;
+
+        /// <summary>The file if an earlier use opened it; never opens it.</summary>
+        public AccessLogFile? Opened => _file.IsValueCreated ? _file.Value : null;
+
+        /// <summary>When (<see cref="Environment.TickCount64"/>) an unopenable file may be tried again.</summary>
+        public long RetryAt { get; } = Environment.TickCount64 + (long)RetryInterval.TotalMilliseconds;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "access log file '{Path}' named by mesh config cannot be opened ({Problem}); its lines go to the sidecar's own access log, and opening is tried again in {Seconds} s")]
+        public static partial void FileUnopenable(ILogger logger, string path, string problem, int seconds);
+    }
 }

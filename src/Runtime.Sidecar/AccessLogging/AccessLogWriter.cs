@@ -35,11 +35,12 @@ internal sealed class AccessLogWriter : IAsyncDisposable
     /// <summary>Entries dropped: the queue was full, or the output failed to take them.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    /// <summary>The writer for <c>--access-log-path</c>: <c>stdout</c>, or a file opened for appending.</summary>
+    /// <summary>The writer for <c>--access-log-path</c>: <c>stdout</c>, or a file opened with <c>O_APPEND</c> so other
+    /// writers of the same file keep their lines.</summary>
     public static AccessLogWriter Open(string path, AccessLogFormat format) =>
         string.Equals(path, "stdout", StringComparison.OrdinalIgnoreCase)
             ? new AccessLogWriter(Console.OpenStandardOutput(), ownsOutput: false, format)
-            : new AccessLogWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete), ownsOutput: true, format);
+            : new AccessLogWriter(AppendOnlyFileStream.Open(path), ownsOutput: true, format);
 
     /// <summary>Queues <paramref name="entry"/>; drops it (counted) when the queue is full. Never blocks.</summary>
     public void Enqueue(AccessLogEntry entry)

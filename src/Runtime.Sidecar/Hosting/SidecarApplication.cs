@@ -97,7 +97,7 @@ internal sealed partial class SidecarApplication : IAsyncDisposable
         builder.Services.AddSingleton<InboundProxy>();
         builder.Services.AddTcpTunnels(); // TCP through the mesh (issue 6)
         builder.Services.AddSingleton(_ => AccessLogWriter.Open(options.AccessLogPath, options.AccessLogFormat)); // access logs (issue 6)
-        builder.Services.AddSingleton(sp => new AccessLog(sp.GetRequiredService<ProxyConfig>(), sp.GetRequiredService<AccessLogWriter>(), options.AppPort is int app ? $"127.0.0.1:{app}" : null, Tracing.SpanTags.For(identity, options).InboundCluster));
+        builder.Services.AddSingleton(sp => new AccessLog(sp.GetRequiredService<ProxyConfig>(), sp.GetRequiredService<AccessLogWriter>(), options.AppPort is int app ? $"127.0.0.1:{app}" : null, Tracing.SpanTags.For(identity, options).InboundCluster, sp.GetService<ILogger<AccessLog>>()));
         builder.Services.AddSingleton(sp => new Tracing.SpanExport(options, identity)); // tracing (issue 6)
         builder.Services.AddSingleton<Tracing.SidecarTracer>(); // tracing (issue 6)
         builder.Services.AddSingleton(sp => new MetricsOverrides(sp.GetRequiredService<ProxyConfig>())); // Telemetry metrics overrides (issue 6)

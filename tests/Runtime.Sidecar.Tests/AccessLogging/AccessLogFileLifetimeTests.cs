@@ -8,7 +8,7 @@ namespace Runtime.Sidecar.Tests.AccessLogging;
 /// <summary>
 /// A log file opened because mesh config named it is closed (after its lines are flushed) once a push names another
 /// file: the process holds no handle on it any more, and deleting it is final. Only productpage logs (reviews is
-/// quiet), so one writer appends to each file.
+/// quiet).
 /// </summary>
 public sealed class AccessLogFileLifetimeTests : IDisposable
 {
@@ -51,6 +51,29 @@ public sealed class AccessLogFileLifetimeTests : IDisposable
         await CallAsync(productpage, "while-second");
         await Eventually.Async($"the client line of while-second in {second}", () => Task.FromResult(Read(second).Contains("\"while-second\"", StringComparison.Ordinal)));
         Assert.False(File.Exists(first), $"{first} was recreated after config stopped naming it");
+    }
+
+    [Fact]
+    public async Task MeshConfigFile_CannotBeOpened_RequestsSucceedAndLinesGoToTheSidecarsOwnLog()
+    {
+        await using var harness = await MeshHarness.StartAsync();
+        var own = Path.Combine(_logs.FullName, "own.log");
+        var unopenable = Path.Combine(_logs.FullName, "no-such-dir", "access.log");
+        var app = await harness.StartAppAsync("reviews");
+        await using var reviews = await harness.StartSidecarAsync("reviews", app, labels: ["app=reviews"]);
+        harness.ConfigureSidecar = options => options.AccessLogPath = own;
+        await using var productpage = await harness.StartSidecarAsync("productpage", null, labels: ["app=productpage"]);
+        await MeshHarness.WaitForEndpointsAsync(productpage, "reviews.default.svc.cluster.local", 1);
+
+        await harness.ApplyAsync(MeshConfig(unopenable));
+        await MeshHarness.WaitForConfigAsync(productpage, "no-such-dir");
+        await CallAsync(productpage, "unopenable-1");
+        await CallAsync(productpage, "unopenable-2");
+
+        // The lines are not lost: the sidecar's own log takes them, and no directory was made for the bad path.
+        await Eventually.Async($"both client lines in {own}", () => Task.FromResult(
+            Read(own).Contains("\"unopenable-1\"", StringComparison.Ordinal) && Read(own).Contains("\"unopenable-2\"", StringComparison.Ordinal)));
+        Assert.False(Directory.Exists(Path.GetDirectoryName(unopenable)));
     }
 
     public void Dispose() => _logs.Delete(recursive: true);

@@ -34,6 +34,72 @@ public sealed class AccessLogWriterTests
         Assert.Contains("\"path\":\"/8192\"", lines[^1], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Open_TwoWritersOnOneFile_EveryLineFromBothIsKept()
+    {
+        // Two sidecars (here two independent opens, as two processes would make) naming the same log file.
+        var path = Path.Combine(Path.GetTempPath(), "mesh-access-" + Guid.NewGuid().ToString("N") + ".log");
+        try
+        {
+            var first = AccessLogWriter.Open(path, AccessLogFormat.Json);
+            var second = AccessLogWriter.Open(path, AccessLogFormat.Json);
+            await using (first)
+            await using (second)
+            {
+                for (var i = 0; i < 3000; i++)
+                {
+                    first.Enqueue(Entry(i));
+                    second.Enqueue(Entry(100_000 + i));
+                }
+            }
+
+            var lines = await File.ReadAllLinesAsync(path);
+            Assert.Equal(6000, lines.Length);
+            Assert.All(lines, line => Assert.Matches("^\\{\"start_time\":.*\\}$", line));
+            Assert.Equal(Enumerable.Range(100_000, 3000), lines.Select(PathNumber).Where(n => n >= 100_000).Order());
+            Assert.Equal(Enumerable.Range(0, 3000), lines.Select(PathNumber).Where(n => n < 100_000).Order());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task Open_FileGrowsAfterOpen_WritesGoAfterTheOtherWritersText()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "mesh-access-" + Guid.NewGuid().ToString("N") + ".log");
+        try
+        {
+            await File.WriteAllTextAsync(path, "before\n");
+            var writer = AccessLogWriter.Open(path, AccessLogFormat.Json);
+            await using (writer)
+            {
+                // Someone else appends after this writer opened the file (logrotate's copytruncate, another sidecar).
+                await File.AppendAllTextAsync(path, "someone else\n");
+                writer.Enqueue(Entry(7));
+            }
+
+            var lines = await File.ReadAllLinesAsync(path);
+            Assert.Equal(3, lines.Length);
+            Assert.Equal("before", lines[0]);
+            Assert.Equal("someone else", lines[1]);
+            Assert.Contains("\"path\":\"/7\"", lines[2], StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static int PathNumber(string line)
+    {
+        const string Key = "\"path\":\"/";
+        var start = line.IndexOf(Key, StringComparison.Ordinal) + Key.Length;
+        var end = line.IndexOf('"', start);
+        return int.Parse(line.AsSpan(start, end - start), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static AccessLogEntry Entry(int i) => new()
     {
         StartTime = DateTime.UnixEpoch,
