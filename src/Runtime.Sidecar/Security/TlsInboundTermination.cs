@@ -174,7 +174,9 @@ internal sealed partial class TlsInboundTermination(ProxyConfig config, TlsPeerV
             connection.Features.Set<ITlsApplicationProtocolFeature>(peer);
             var reader = PipeReader.Create(ssl, new StreamPipeReaderOptions(leaveOpen: true));
             var writer = PipeWriter.Create(ssl, new StreamPipeWriterOptions(leaveOpen: true));
-            connection.Transport = new DecryptedTransport(reader, writer);
+            var decrypted = new DecryptedTransport(reader, writer, ssl);
+            connection.Transport = decrypted;
+            connection.Features.Set<ITransportHalfClose>(decrypted);
             try
             {
                 await next(connection).ConfigureAwait(false);
@@ -188,11 +190,20 @@ internal sealed partial class TlsInboundTermination(ProxyConfig config, TlsPeerV
         }
     }
 
-    private sealed class DecryptedTransport(PipeReader input, PipeWriter output) : IDuplexPipe
+    /// <summary>The plaintext side of an inbound mTLS connection; its sending side can be ended alone with a
+    /// <c>close_notify</c> while the peer's bytes keep arriving.</summary>
+    private sealed class DecryptedTransport(PipeReader input, PipeWriter output, SslStream ssl) : IDuplexPipe, ITransportHalfClose
     {
         public PipeReader Input => input;
 
         public PipeWriter Output => output;
+
+        public async ValueTask ShutdownSendAsync()
+        {
+            // Whatever the pipe still holds goes out before the close_notify; nothing may be written afterwards.
+            await output.FlushAsync().ConfigureAwait(false);
+            await ssl.ShutdownAsync().ConfigureAwait(false);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Plaintext connection from {Remote} refused: mTLS is STRICT ({Policy})")]

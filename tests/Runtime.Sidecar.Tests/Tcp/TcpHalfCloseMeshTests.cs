@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Runtime.Sidecar.Tests.Mesh;
+using Runtime.Sidecar.Tests.Security;
 using Runtime.Sidecar.Tests.Testing;
 
 namespace Runtime.Sidecar.Tests.Tcp;
@@ -34,6 +35,33 @@ public sealed class TcpHalfCloseMeshTests
         await tunnel.SendAndEndAsync(Encoding.ASCII.GetBytes("and the caller answers after"));
 
         Assert.Equal("and the caller answers after", await serving.Within());
+        await TcpMtlsMeshTests.ClosedAsync(client, 1, ("reporter", "source"), ("response_flags", "-"), ("destination_service", ServerFqdn));
+    }
+
+    [Fact]
+    public async Task UpstreamEndsFirst_OverMtls_EndTravelsAsCloseNotify_CallerKeepsSendingToTheApp()
+    {
+        await using var mesh = await MtlsMesh.StartAsync();
+        using var app = new TcpListener(IPAddress.Loopback, 0);
+        app.Start();
+        var appPort = ((IPEndPoint)app.LocalEndpoint).Port;
+        var serving = ServeAsync(app);
+        mesh.ConfigureSidecar = options => options.AppPort = appPort;
+        var server = await mesh.StartSidecarAsync("tcp-first", null, "tcp-first", mesh.Ca.SourceFor(TlsTestCa.SpiffeId("tcp-first")), "app=tcp-first");
+        mesh.ConfigureSidecar = null;
+        var client = await mesh.StartSidecarAsync("sleep", null, "sleep", mesh.Ca.SourceFor(TlsTestCa.SpiffeId("sleep")), "app=sleep");
+        await MeshHarness.WaitForEndpointsAsync(client, ServerFqdn, 1);
+
+        using var tunnel = await TcpTunnelClient.ConnectAsync(client.OutboundAddress, $"tcp-first:{appPort}");
+        Assert.Equal(200, tunnel.Status);
+
+        // The server sidecar ends its side of the mTLS (close_notify) after the app's last byte; the client sidecar
+        // turns that into a FIN for the caller, and the mTLS still carries the caller's bytes up to the app.
+        Assert.Equal("server speaks first", Encoding.ASCII.GetString(await tunnel.ReadToEndAsync()));
+        await tunnel.SendAndEndAsync(Encoding.ASCII.GetBytes("and the caller answers after, over mTLS"));
+
+        Assert.Equal("and the caller answers after, over mTLS", await serving.Within());
+        await TcpMtlsMeshTests.ClosedAsync(server, 1, ("reporter", "destination"), ("response_flags", "-"), ("connection_security_policy", "mutual_tls"));
         await TcpMtlsMeshTests.ClosedAsync(client, 1, ("reporter", "source"), ("response_flags", "-"), ("destination_service", ServerFqdn));
     }
 
