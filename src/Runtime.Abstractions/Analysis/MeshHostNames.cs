@@ -2,11 +2,12 @@ using Runtime.Abstractions.Discovery;
 
 namespace Runtime.Abstractions.Analysis;
 
-/// <summary>Istio's host rules as the analyzer needs them: wildcards and the cluster domain.</summary>
-internal static class MeshHostNames
+/// <summary>Istio's host rules as the analyzer and the dashboard need them: wildcards and the cluster domain.</summary>
+public static class MeshHostNames
 {
     private const string ClusterDomain = "." + ServiceHosts.ClusterSuffix;
 
+    /// <summary>Whether a host pattern is a wildcard (<c>*</c> or <c>*.suffix</c>).</summary>
     public static bool IsWildcard(string host) => host.StartsWith('*');
 
     /// <summary>Whether a host lives in the cluster domain, where only the registry (not the files) can say what exists.</summary>

@@ -74,15 +74,8 @@ internal sealed class DashboardViews(IConfigStore store, SnapshotDistributor dis
                 identity.Address, identity.InboundPort, identity.Instance, s.Proxy.Id, version, "HEALTHY", outlier?.EjectedBy ?? 0, outlier?.LastReason);
         }).ToList();
         var labels = statuses.Select(s => s.Proxy.Identity.Labels).ToList();
-        var config = distributor.Config.Resources.Values
-            .Where(r => r.IsVisibleTo(@namespace))
-            .Select(r => (r.Resource, Why: WhyApplies(r.Resource, host, @namespace, labels)))
-            .Where(x => x.Why is not null)
-            .OrderBy(x => x.Resource.Kind, StringComparer.Ordinal)
-            .ThenBy(x => x.Resource.Metadata.Namespace, StringComparer.Ordinal)
-            .ThenBy(x => x.Resource.Metadata.Name, StringComparer.Ordinal)
-            .Select(x => new DashboardConfigRef(x.Resource.Kind, x.Resource.Metadata.Namespace, x.Resource.Metadata.Name, x.Why!))
-            .ToList();
+        var visible = distributor.Config.Resources.Values.Where(r => r.IsVisibleTo(@namespace)).Select(r => r.Resource);
+        var config = NodeConfigAttribution.For(visible, host, @namespace, labels);
         var id = $"{@namespace}/{service}/{version}";
         var (inbound, outbound) = edges?.EdgesOf(id) ?? ([], []);
         return new DashboardNode(id, service, @namespace, version, host, endpoints, [.. statuses.Select(ToRow)], config, inbound, outbound);
@@ -91,64 +84,6 @@ internal sealed class DashboardViews(IConfigStore store, SnapshotDistributor dis
     /// <summary>The node version of a proxy: its <c>version</c> label, else <see cref="Unknown"/>.</summary>
     public static string VersionOf(RegisteredProxy proxy) =>
         proxy.Identity.Labels.TryGetValue("version", out var version) && version.Length > 0 ? version : Unknown;
-
-    /// <summary>
-    /// Why a distributed resource applies to the node: VirtualServices and DestinationRules by host; policies and
-    /// Telemetry by selector, own namespace, or the root namespace. Null when it does not apply.
-    /// </summary>
-    private static string? WhyApplies(MeshResource resource, string host, string @namespace, IReadOnlyList<IReadOnlyDictionary<string, string>> labels)
-    {
-        var ns = resource.Metadata.Namespace;
-        if (resource.Kind == MeshKinds.VirtualService.Kind)
-        {
-            return Strings(resource.Spec, "hosts").Any(h => SameHost(ServiceHosts.Qualify(h, ns), host)) ? $"routes host {host}" : null;
-        }
-
-        if (resource.Kind == MeshKinds.DestinationRule.Kind)
-        {
-            return resource.Spec.ValueKind == JsonValueKind.Object && resource.Spec.TryGetProperty("host", out var h) && h.ValueKind == JsonValueKind.String
-                && SameHost(ServiceHosts.Qualify(h.GetString()!, ns), host)
-                ? $"traffic policy for host {host}"
-                : null;
-        }
-
-        if (resource.Kind == MeshKinds.ServiceEntry.Kind)
-        {
-            return null;
-        }
-
-        var matchLabels = MatchLabels(resource.Spec);
-        if (matchLabels.Count > 0)
-        {
-            var selects = labels.Any(l => matchLabels.All(m => l.TryGetValue(m.Key, out var v) && v == m.Value));
-            return selects ? $"selects {string.Join(",", matchLabels.Select(m => $"{m.Key}={m.Value}"))}" : null;
-        }
-
-        return RootNamespaces.Contains(ns) ? $"mesh-wide (root namespace {ns})" : ns == @namespace ? $"namespace-wide ({ns})" : null;
-    }
-
-    /// <summary>Exact host match; a wildcard host (<c>*.default.svc.cluster.local</c>) is not attributed to single nodes.</summary>
-    private static bool SameHost(string written, string host) => string.Equals(written, host, StringComparison.OrdinalIgnoreCase);
-
-    private static IEnumerable<string> Strings(JsonElement spec, string property) =>
-        spec.ValueKind == JsonValueKind.Object && spec.TryGetProperty(property, out var array) && array.ValueKind == JsonValueKind.Array
-            ? array.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!)
-            : [];
-
-    private static Dictionary<string, string> MatchLabels(JsonElement spec)
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (spec.ValueKind == JsonValueKind.Object && spec.TryGetProperty("selector", out var selector) && selector.ValueKind == JsonValueKind.Object
-            && selector.TryGetProperty("matchLabels", out var match) && match.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var label in match.EnumerateObject().Where(l => l.Value.ValueKind == JsonValueKind.String))
-            {
-                result[label.Name] = label.Value.GetString()!;
-            }
-        }
-
-        return result;
-    }
 
     private DashboardProxy ToRow(ProxyStatusView status)
     {

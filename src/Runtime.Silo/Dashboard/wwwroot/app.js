@@ -322,7 +322,7 @@ async function loadNode(focus) {
       el("span", { class: "badge " + (ep.ejectedBy > 0 ? "EJECTED" : ep.health), text: ep.ejectedBy > 0 ? `EJECTED by ${ep.ejectedBy}` : ep.health }),
       el("span", { class: "muted small", text: ep.outlierReason ? `outlier: ${ep.outlierReason}` : "no outlier ejections" }))),
     el("h3", { text: "Applied config and policies" }),
-    list("node-config", node.config, "No VirtualService, DestinationRule or policy applies to this workload.", c => el("li", { "data-testid": "node-config-item" },
+    list("node-config", node.config, "No VirtualService, DestinationRule or policy applies to this workload.", c => el("li", { "data-testid": "node-config-item", class: c.shadowed ? "shadowed" : "" },
       el("span", { class: "kind", text: c.kind }), el("span", { text: `${c.namespace}/${c.name}` }), el("span", { class: "muted small", text: c.why }))),
     el("h3", { text: `Proxies (${node.proxies.length})` }),
     list("node-proxies", node.proxies, "No proxies.", p => el("li", { "data-testid": "node-proxy" },
