@@ -114,6 +114,7 @@ internal sealed partial class RequestMetrics
         var transferred = context.Features.Get<TransferredBodyBytes>();
         var requestBytes = transferred?.Request ?? request.ContentLength ?? 0;
         var responseBytes = transferred is { ResponseRelayed: true } ? transferred.Response : response.ContentLength ?? 0;
+        Tracing.RequestSpan.NoteSizes(context, requestBytes, responseBytes);
         // Metrics overrides (issue 6): a side with every request metric disabled skips the series altogether.
         var enabled = _overrides?.Current.Side(outbound) ?? RequestMetricSet.All;
         var logOn = _accessLog is not null && _accessLog.IsOn(outbound);

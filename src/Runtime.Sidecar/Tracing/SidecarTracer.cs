@@ -57,6 +57,10 @@ internal sealed partial class SidecarTracer
             {
                 _export.Release(source);
             }
+            else
+            {
+                context.Features.Set(new RequestSpan(span));
+            }
         }
 
         var trace = span?.TraceId ?? (incoming.HasTrace ? incoming.TraceId : ActivityTraceId.CreateRandom());
@@ -132,8 +136,14 @@ internal sealed partial class SidecarTracer
         span.SetTag("http.protocol", request.Protocol);
         span.SetTag("http.status_code", code.ToString(CultureInfo.InvariantCulture));
         span.SetTag("response_flags", flags);
-        span.SetTag("request_size", (request.ContentLength ?? 0).ToString(CultureInfo.InvariantCulture));
-        span.SetTag("response_size", (response.ContentLength ?? 0).ToString(CultureInfo.InvariantCulture));
+        // The request metrics tagged the sizes as they crossed the wire; the declared lengths only if they did not run.
+        if (context.Features.Get<RequestSpan>() is not { HasSizes: true })
+        {
+            span.SetTag("request_size", (request.ContentLength ?? 0).ToString(CultureInfo.InvariantCulture));
+            span.SetTag("response_size", (response.ContentLength ?? 0).ToString(CultureInfo.InvariantCulture));
+        }
+
+        context.Features.Set<RequestSpan>(null);
         span.SetTag("upstream_cluster", upstream);
         span.SetTag("upstream_cluster.name", upstream);
         span.SetTag("downstream_cluster", request.Headers.TryGetValue("x-envoy-downstream-service-cluster", out var downstream) ? downstream.ToString() : "-");

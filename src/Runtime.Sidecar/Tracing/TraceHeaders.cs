@@ -9,7 +9,8 @@ namespace Runtime.Sidecar.Tracing;
 /// decides trace, parent and sampling, even when B3 headers disagree; else a valid <c>b3</c>; else valid
 /// <c>X-B3-*</c> headers. A malformed header is treated as absent (never an error): with nothing valid left the
 /// request starts a new trace. A B3 sampling-only value (<c>b3: 0</c>, <c>X-B3-Sampled</c> without ids) still carries
-/// its decision into the new trace.
+/// its decision into the new trace, or to the winning ids when they came without one. A B3 debug flag for the same
+/// trace survives a winning <c>traceparent</c> (which cannot carry it) and forces sampling, so debug reaches every hop.
 /// </summary>
 internal static class TraceHeaders
 {
@@ -50,19 +51,26 @@ internal static class TraceHeaders
 
         if (w3c)
         {
-            // tracestate belongs to traceparent: kept only with a valid one (W3C Trace Context §3.3).
-            var state = Single(headers, TraceStateHeader);
-            return new TraceParent(TraceId(w3cTrace), ActivitySpanId.CreateFromString(w3cSpan), w3cSampled, false, string.IsNullOrEmpty(state) ? null : state, forms);
+            // tracestate belongs to traceparent: kept only with a valid one (W3C Trace Context §3.3); several fields are
+            // one list, combined in order (§3.3.1).
+            var state = Joined(headers, TraceStateHeader);
+            // W3C has no debug flag: a B3 debug for the same trace (or with no ids) rides along and forces sampling.
+            var forced = (single && singleDebug && SameTrace(singleTrace, w3cTrace)) || (multi && multiDebug && SameTrace(multiTrace, w3cTrace));
+            return new TraceParent(TraceId(w3cTrace), ActivitySpanId.CreateFromString(w3cSpan), forced ? true : w3cSampled, forced, string.IsNullOrEmpty(state) ? null : state, forms);
         }
 
         if (single && !singleTrace.IsEmpty)
         {
-            return new TraceParent(TraceId(singleTrace), ActivitySpanId.CreateFromString(singleSpan), singleSampled, singleDebug, null, forms);
+            // Ids without a decision take the multi headers' decision when those are for the same trace or carry none.
+            var (decided, decidedDebug) = singleSampled is null && multi && SameTrace(multiTrace, singleTrace) ? (multiSampled, multiDebug) : (singleSampled, singleDebug);
+            return new TraceParent(TraceId(singleTrace), ActivitySpanId.CreateFromString(singleSpan), decided, decidedDebug, null, forms);
         }
 
         if (multi && !multiTrace.IsEmpty)
         {
-            return new TraceParent(TraceId(multiTrace), ActivitySpanId.CreateFromString(multiSpan), multiSampled, multiDebug, null, forms);
+            // A sampling-only b3 (`b3: 0`) is the caller's decision for these ids.
+            var (decided, decidedDebug) = multiSampled is null && single ? (singleSampled, singleDebug) : (multiSampled, multiDebug);
+            return new TraceParent(TraceId(multiTrace), ActivitySpanId.CreateFromString(multiSpan), decided, decidedDebug, null, forms);
         }
 
         // No ids: a B3 sampling decision alone still counts.
@@ -188,8 +196,8 @@ internal static class TraceHeaders
             if (!TrySamplingState(state, out sampled, out debug) || (third >= 0 && !IsSpanId(parts[(third + 1)..])))
             {
                 trace = default;
-        span = default;
-        (sampled, debug) = (null, false);
+                span = default;
+                (sampled, debug) = (null, false);
                 return false;
             }
         }
@@ -269,6 +277,15 @@ internal static class TraceHeaders
 
     private static string? Single(IHeaderDictionary headers, string name) =>
         headers.TryGetValue(name, out var values) && values.Count == 1 ? values[0] : null;
+
+    // A list header sent as several fields, combined with commas (RFC 9110 §5.3); null when absent.
+    private static string? Joined(IHeaderDictionary headers, string name) =>
+        headers.TryGetValue(name, out var values) && values.Count > 0 ? values.ToString() : null;
+
+    // Whether B3 ids name the W3C trace (a 64-bit B3 id is the low half of the padded 128-bit one); a B3 form with no
+    // ids (a sampling decision alone) counts as the same trace.
+    private static bool SameTrace(ReadOnlySpan<char> b3, ReadOnlySpan<char> trace) =>
+        b3.IsEmpty || (b3.Length == 32 ? b3.SequenceEqual(trace) : trace[..16] is "0000000000000000" && b3.SequenceEqual(trace[16..]));
 
     private static bool IsLowerHex(ReadOnlySpan<char> text)
     {

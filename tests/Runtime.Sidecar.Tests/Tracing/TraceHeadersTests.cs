@@ -69,6 +69,75 @@ public sealed class TraceHeadersTests
     }
 
     [Fact]
+    public void ReadWrite_B3DebugAcrossTwoHops_SecondHopStillDebug()
+    {
+        // The app asks for debug in b3; the client sidecar writes traceparent too, which wins at the server sidecar.
+        var first = TraceHeaders.Read(Headers(("b3", $"{Trace}-{Span}-d")));
+        var hop = Headers(("b3", $"{Trace}-{Span}-d"));
+        TraceHeaders.Write(hop, first, first.TraceId, ActivitySpanId.CreateFromString("1111111111111111"), sampled: true);
+
+        var second = TraceHeaders.Read(hop);
+
+        Assert.Equal(TraceHeaderForms.W3C | TraceHeaderForms.B3Single | TraceHeaderForms.B3Multi, second.Forms);
+        Assert.True(second.Debug);
+        Assert.True(second.Sampled);
+        var next = new HeaderDictionary();
+        TraceHeaders.Write(next, second, second.TraceId, ActivitySpanId.CreateFromString("3333333333333333"), sampled: true);
+        Assert.Equal("1", next["x-b3-flags"]);
+        Assert.Equal($"{Trace}-3333333333333333-d-1111111111111111", next["b3"]);
+    }
+
+    [Fact]
+    public void Read_UnsampledTraceParentWithDebugFlagsForSameTrace_DebugForcesSampling()
+    {
+        var parent = TraceHeaders.Read(Headers(
+            ("traceparent", $"00-{Trace}-{Span}-00"), ("x-b3-traceid", Trace), ("x-b3-spanid", Span), ("x-b3-flags", "1")));
+
+        Assert.True(parent.Debug);
+        Assert.True(parent.Sampled);
+    }
+
+    [Fact]
+    public void Read_TraceParentWithDebugB3ForAnotherTrace_DebugIgnored()
+    {
+        var parent = TraceHeaders.Read(Headers(
+            ("traceparent", $"00-{Trace}-{Span}-00"), ("b3", $"11111111111111111111111111111111-{Span}-d")));
+
+        Assert.False(parent.Debug);
+        Assert.False(parent.Sampled);
+    }
+
+    [Fact]
+    public void Read_TraceStateInTwoFields_CombinedInOrder()
+    {
+        var headers = Headers(("traceparent", $"00-{Trace}-{Span}-01"));
+        headers["tracestate"] = new Microsoft.Extensions.Primitives.StringValues(["a=1", "b=2"]);
+
+        var parent = TraceHeaders.Read(headers);
+        TraceHeaders.Write(headers, parent, parent.TraceId, ActivitySpanId.CreateFromString("1111111111111111"), sampled: true);
+
+        Assert.Equal("a=1,b=2", parent.TraceState);
+        Assert.Equal("a=1,b=2", headers["tracestate"].ToString());
+    }
+
+    [Fact]
+    public void Read_B3MultiIdsWithoutDecisionAndB3SamplingOnlyZero_CallersNoIsKept()
+    {
+        var parent = TraceHeaders.Read(Headers(("b3", "0"), ("x-b3-traceid", Trace), ("x-b3-spanid", Span)));
+
+        Assert.Equal(Trace, parent.TraceId.ToHexString());
+        Assert.False(parent.Sampled);
+    }
+
+    [Fact]
+    public void Read_B3SingleIdsWithoutDecisionAndMultiSampledForSameTrace_DecisionTaken()
+    {
+        var parent = TraceHeaders.Read(Headers(("b3", $"{Trace}-{Span}"), ("x-b3-traceid", Trace), ("x-b3-spanid", Span), ("x-b3-sampled", "1")));
+
+        Assert.True(parent.Sampled);
+    }
+
+    [Fact]
     public void Read_B3SamplingOnly_NewTraceKeepsDecision()
     {
         var parent = TraceHeaders.Read(Headers(("b3", "0")));

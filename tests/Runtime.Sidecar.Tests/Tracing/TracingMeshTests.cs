@@ -72,11 +72,36 @@ public sealed class TracingMeshTests
             }
 
             Assert.Null(span.Tag("error"));
+            // The app's "reviews" goes out chunked: the size is what crossed the wire, not a missing Content-Length.
+            Assert.Equal("7", span.Tag("response_size"));
+            Assert.Equal("0", span.Tag("request_size"));
         }
 
         Assert.Equal("productpage", client.Tag("istio.canonical_service"));
         Assert.Equal("reviews", server.Tag("istio.canonical_service"));
         Assert.Equal(0, receiver.Rejected);
+    }
+
+    [Fact]
+    public async Task FullSampling_ChunkedRequestBody_SizeTagsAreWireBytes()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var mesh = await StartAsync(100, receiver.Address);
+        const string trace = "5bf92f3577b34da6a3ce929d0e0e4736";
+
+        using var http = new HttpClient { Timeout = TestTimeouts.Default };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(mesh.Productpage.OutboundAddress, "/upload"));
+        request.Headers.Host = "reviews";
+        request.Headers.TryAddWithoutValidation("traceparent", $"00-{trace}-{CallerSpan}-01");
+        // No length known up front: the body goes out chunked, with no Content-Length on any hop.
+        request.Content = new StreamContent(new NonSeekableStream(new byte[1234]));
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null(request.Content.Headers.ContentLength);
+
+        var spans = await SpansOfAsync(receiver, trace, 2);
+        Assert.All(spans, span => Assert.Equal("1234", span.Tag("request_size")));
+        Assert.All(spans, span => Assert.Equal("7", span.Tag("response_size")));
     }
 
     [Fact]
@@ -255,5 +280,11 @@ public sealed class TracingMeshTests
             await harness.DisposeAsync();
             await app.DisposeAsync();
         }
+    }
+
+    /// <summary>A body whose length the client cannot know in advance, so it is sent chunked.</summary>
+    private sealed class NonSeekableStream(byte[] data) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
     }
 }
