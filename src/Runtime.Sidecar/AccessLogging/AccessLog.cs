@@ -127,6 +127,14 @@ internal sealed partial class AccessLog : IAsyncDisposable
 
             if (file.Lifetime.TryAcquire())
             {
+                // Retired while it was being opened (Retire skips an unopened one): this line still goes in, and the
+                // file closes after it instead of staying open with no config naming it.
+                if (!_files.TryGetValue(path, out var current) || !ReferenceEquals(current, slot))
+                {
+                    _retired.Enqueue(file);
+                    file.Lifetime.Retire();
+                }
+
                 return file;
             }
         }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Runtime.Abstractions.Discovery;
 
 namespace Runtime.Sidecar.Tracing;
 
@@ -9,8 +10,12 @@ namespace Runtime.Sidecar.Tracing;
 /// they crossed the wire (chunked and HTTP/2 included) and hand those counts back before the span ends, tag the span
 /// with the same <c>request_size</c> and <c>response_size</c>. Only sampled requests carry one.
 /// </summary>
-internal sealed class RequestSpan(Activity activity)
+internal sealed class RequestSpan(Activity activity, ProxySnapshot? snapshot)
 {
+    /// <summary>The config the span's collector was picked under: when it changed by the span's end, the exporters
+    /// are reconciled again so one re-created for the old config does not stay open.</summary>
+    public ProxySnapshot? Snapshot { get; } = snapshot;
+
     /// <summary>Whether the body sizes were tagged (otherwise the span falls back to the declared lengths).</summary>
     public bool HasSizes { get; private set; }
 

@@ -59,7 +59,7 @@ internal sealed partial class SidecarTracer
             }
             else
             {
-                context.Features.Set(new RequestSpan(span));
+                context.Features.Set(new RequestSpan(span, _config.Current?.Snapshot));
             }
         }
 
@@ -143,7 +143,6 @@ internal sealed partial class SidecarTracer
             span.SetTag("response_size", (response.ContentLength ?? 0).ToString(CultureInfo.InvariantCulture));
         }
 
-        context.Features.Set<RequestSpan>(null);
         span.SetTag("upstream_cluster", upstream);
         span.SetTag("upstream_cluster.name", upstream);
         span.SetTag("downstream_cluster", request.Headers.TryGetValue("x-envoy-downstream-service-cluster", out var downstream) ? downstream.ToString() : "-");
@@ -172,6 +171,13 @@ internal sealed partial class SidecarTracer
 
         span.Stop();
         _export.Release(span.Source);
+        var requestSpan = context.Features.Get<RequestSpan>();
+        context.Features.Set<RequestSpan>(null);
+        // Config changed while this span was open: an exporter it re-created for the old config must not stay open.
+        if (requestSpan is not null && _config.Current is { } now && !ReferenceEquals(now.Snapshot, requestSpan.Snapshot))
+        {
+            Retain(now);
+        }
     }
 
     private void Retain(ProxyState state)

@@ -66,15 +66,25 @@ internal sealed class SpanExport : IDisposable
 
         while (true)
         {
-            var exporter = _meshTargets.GetOrAdd(meshTarget, target => new(() =>
+            var slot = _meshTargets.GetOrAdd(meshTarget, target => new(() =>
             {
                 var source = NewSource();
                 var created = new MeshSpanExporter(source, Build(source, target.Endpoint, target.Grpc));
                 _bySource[source] = created;
+                _ = created.Lifetime.Closed.ContinueWith(_ => _bySource.TryRemove(source, out var _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 return created;
-            })).Value;
+            }));
+            var exporter = slot.Value;
             if (exporter.Lifetime.TryAcquire())
             {
+                // Retired while it was being built (Retire skips an unbuilt one): this span still uses it, and it
+                // closes when the span ends instead of staying open with no config naming it.
+                if (!_meshTargets.TryGetValue(meshTarget, out var current) || !ReferenceEquals(current, slot))
+                {
+                    _retired.Enqueue(exporter);
+                    exporter.Lifetime.Retire();
+                }
+
                 return exporter.Source;
             }
         }
